@@ -1,0 +1,49 @@
+// Descriptor.swift: builds the static runas_backend record a backend's
+// runas_backend_v1() returns, and checks the request the core hands in.
+import BackendPOSIX
+
+/// The C signature of runas_backend.run.
+public typealias BackendRunFunction = @convention(c) (
+    UnsafePointer<runas_request>?, UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<runas_error>?
+) -> Int32
+
+/// Allocates (once per call; the core calls it once) and fills the backend
+/// record. Name and version are static strings, so the pointers stay valid.
+public func makeBackendDescriptor(
+    name: StaticString, version: StaticString, run: BackendRunFunction
+) -> UnsafePointer<runas_backend> {
+    let record = UnsafeMutablePointer<runas_backend>.allocate(capacity: 1)
+    record.initialize(to: runas_backend(
+        magic: RUNAS_BACKEND_MAGIC,
+        abi_major: UInt16(RUNAS_BACKEND_ABI_MAJOR),
+        abi_minor: UInt16(RUNAS_BACKEND_ABI_MINOR),
+        struct_size: UInt32(MemoryLayout<runas_backend>.size),
+        name: staticCString(name),
+        version: staticCString(version),
+        run: run))
+    return UnsafePointer(record)
+}
+
+func staticCString(_ s: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+/// The request, after checking it is one this backend understands: same ABI
+/// major, and large enough to hold every field of version 1.0.
+public func validatedRequest(
+    _ request: UnsafePointer<runas_request>?, _ error: UnsafeMutablePointer<runas_error>?
+) -> UnsafePointer<runas_request>? {
+    guard let request else {
+        _ = reportFailure(error, .invalidRequest, errno: 0, "no request")
+        return nil
+    }
+    let r = request.pointee
+    guard r.magic == RUNAS_BACKEND_MAGIC, r.abi_major == UInt16(RUNAS_BACKEND_ABI_MAJOR),
+          Int(r.struct_size) >= MemoryLayout<runas_request>.size,
+          r.command_path != nil, r.argv != nil, r.envp != nil, r.cwd != nil
+    else {
+        _ = reportFailure(error, .invalidRequest, errno: 0, "request of an unknown ABI version or incomplete")
+        return nil
+    }
+    return request
+}

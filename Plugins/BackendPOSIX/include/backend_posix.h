@@ -1,0 +1,56 @@
+/*
+ * backend_posix.h: the POSIX surface the Embedded Swift backends use.
+ *
+ * Embedded Swift cannot import Glibc, so the backends import this module
+ * instead. Besides the headers it has the few helpers that are macros or
+ * awkward structs in C (errno, signal dispositions), and the build-time
+ * paths of the service-manager programs (never looked up in PATH).
+ */
+#ifndef BACKEND_POSIX_H
+#define BACKEND_POSIX_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pipe2, setresuid, setresgid */
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runas_backend.h"
+
+int backend_errno(void);
+
+/* Absolute paths fixed at build time (-Xcc -DRUNAS_SYSTEMD_RUN_PATH=...). */
+const char *backend_systemd_run_path(void);
+const char *backend_run0_path(void);
+
+/* Close every descriptor >= lowfd (close_range, or a loop as fallback). */
+void backend_close_from(int lowfd);
+
+/* Close every descriptor >= 3 except `keep` (the exec-error pipe). */
+void backend_close_all_above_stdio_except(int keep);
+
+/* getresuid/getresgid, all three ids equal to the given ones? */
+int backend_ids_are(uid_t uid, gid_t gid);
+
+/* Give every signal its default disposition and empty the signal mask,
+ * so the command starts with a clean signal state. */
+void backend_reset_signals(void);
+
+/* While a child runs: ignore SIGINT/SIGQUIT in this process (the terminal
+ * delivers them to the child's process group already) and pass SIGTERM and
+ * SIGHUP on to `child`. */
+void backend_relay_signals_to(pid_t child);
+
+/* strerror into a caller-owned buffer (GNU strerror_r semantics hidden). */
+void backend_describe_errno(int err, char *buf, size_t len);
+
+#endif

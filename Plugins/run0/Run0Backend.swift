@@ -1,0 +1,37 @@
+// Run0Backend.swift: the run0 backend (systemd >= 256). Replaces runas with
+// run0, which runs the command as a transient service on a new
+// pseudo-terminal (or pipes) and passes its exit status back.
+import BackendKit
+import BackendPOSIX
+
+@_cdecl("runas_backend_v1")
+public func runasBackendV1() -> UnsafePointer<runas_backend> {
+    makeBackendDescriptor(name: "run0", version: "0.1.0", run: run0Run)
+}
+
+private func run0Run(
+    _ request: UnsafePointer<runas_request>?, _ waitStatus: UnsafeMutablePointer<Int32>?,
+    _ error: UnsafeMutablePointer<runas_error>?
+) -> Int32 {
+    guard let request = validatedRequest(request, error) else { return BackendStatus.invalidRequest.code }
+    let r = request.pointee
+    let program = backend_run0_path()!
+    var args = CStringList()
+    args.append(cString: program)
+    // Numeric ids: exactly the account the core resolved, no second lookup.
+    args.append(prefix: "--user=", decimal: r.target.uid)
+    args.append(prefix: "--group=", decimal: r.target_gid)
+    args.append(prefix: "--chdir=", cString: r.cwd)
+    forEachCString(r.envp) { args.append(prefix: "--setenv=", cString: $0) }
+    // No background tint and no emoji prefix in the shell prompt.
+    args.append("--background=")
+    args.append("--shell-prompt-prefix=")
+    args.append("--")
+    args.append(cString: r.command_path)
+    var index = 1
+    while let word = r.argv[index] {
+        args.append(cString: word)
+        index += 1
+    }
+    return execServiceManager(program: program, arguments: args, request: request, error: error)
+}

@@ -1,0 +1,116 @@
+// ScopexBackend.swift: scopex, runas's own executor. Forks; the child takes
+// the target's groups, gid and uid (real, effective and saved), enters the
+// working directory as the target, closes inherited descriptors and execs
+// the command with exactly the environment of the request. The parent
+// relays termination signals and returns the child's wait status.
+import BackendKit
+import BackendPOSIX
+
+@_cdecl("runas_backend_v1")
+public func runasBackendV1() -> UnsafePointer<runas_backend> {
+    makeBackendDescriptor(name: "scopex", version: "0.1.0", run: scopexRun)
+}
+
+/// Which step of the child failed; sent to the parent with errno through a
+/// close-on-exec pipe (nothing arrives when execve succeeds).
+private enum ChildStep: Int32 {
+    case groups = 1, gid, uid, verify, chdir, exec
+}
+
+private func scopexRun(
+    _ request: UnsafePointer<runas_request>?, _ waitStatus: UnsafeMutablePointer<Int32>?,
+    _ error: UnsafeMutablePointer<runas_error>?
+) -> Int32 {
+    guard let request = validatedRequest(request, error) else { return BackendStatus.invalidRequest.code }
+    var fds: [Int32] = [-1, -1]
+    if pipe2(&fds, O_CLOEXEC) != 0 {
+        return reportFailure(error, .systemError, errno: backend_errno(), "pipe")
+    }
+    let pid = fork()
+    if pid < 0 {
+        return reportFailure(error, .systemError, errno: backend_errno(), "fork")
+    }
+    if pid == 0 {
+        close(fds[0])
+        runChild(request.pointee, reportTo: fds[1])
+    }
+    close(fds[1])
+    backend_relay_signals_to(pid)
+
+    var report: [Int32] = [0, 0]
+    var got = 0
+    while got < 8 {
+        let n = report.withUnsafeMutableBytes { read(fds[0], $0.baseAddress! + got, 8 - got) }
+        if n < 0 && backend_errno() == EINTR { continue }
+        if n <= 0 { break }
+        got += n
+    }
+    close(fds[0])
+
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        if backend_errno() != EINTR {
+            return reportFailure(error, .systemError, errno: backend_errno(), "waitpid")
+        }
+    }
+    if got == 8 {
+        return childFailure(ChildStep(rawValue: report[0]) ?? .exec, errno: report[1], request, error)
+    }
+    waitStatus?.pointee = status
+    return BackendStatus.ok.code
+}
+
+private func childFailure(
+    _ step: ChildStep, errno err: Int32, _ request: UnsafePointer<runas_request>,
+    _ error: UnsafeMutablePointer<runas_error>?
+) -> Int32 {
+    let r = request.pointee
+    switch step {
+    case .groups: return reportFailure(error, .credentialsFailed, errno: err, "setgroups")
+    case .gid: return reportFailure(error, .credentialsFailed, errno: err, "setresgid")
+    case .uid: return reportFailure(error, .credentialsFailed, errno: err, "setresuid")
+    case .verify: return reportFailure(error, .credentialsFailed, errno: 0, "user switch did not take effect")
+    case .chdir: return reportFailure(error, .credentialsFailed, errno: err, "cannot change directory to", detail: r.cwd)
+    case .exec: return reportFailure(error, .execFailed, errno: err, "cannot execute", detail: r.command_path)
+    }
+}
+
+/// The child: never returns.
+private func runChild(_ r: runas_request, reportTo pipe: Int32) -> Never {
+    func fail(_ step: ChildStep) -> Never {
+        var report: [Int32] = [step.rawValue, backend_errno()]
+        _ = report.withUnsafeMutableBytes { write(pipe, $0.baseAddress!, 8) }
+        _exit(127)
+    }
+    backend_reset_signals()
+
+    if setgroups(r.ngroups, r.groups) != 0 { fail(.groups) }
+    if setresgid(r.target_gid, r.target_gid, r.target_gid) != 0 { fail(.gid) }
+    if setresuid(r.target.uid, r.target.uid, r.target.uid) != 0 { fail(.uid) }
+    if backend_ids_are(r.target.uid, r.target_gid) == 0 { fail(.verify) }
+
+    // Entered as the target, so the target's permissions decide.
+    if chdir(r.cwd) != 0 {
+        if r.flags & RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue != 0 { fail(.chdir) }
+        warnCannotEnter(r.cwd)
+        if chdir(r.target.home) != 0 { _ = chdir("/") }
+    }
+
+    backend_close_all_above_stdio_except(pipe)
+    _ = execve(r.command_path, mutableList(r.argv), mutableList(r.envp))
+    fail(.exec)
+}
+
+private func warnCannotEnter(_ directory: UnsafePointer<CChar>) {
+    var line = ByteString("runas: warning: cannot enter ")
+    line.append(cString: directory)
+    line.append(", using the target's home directory\n")
+    _ = line.bytes.withUnsafeBytes { write(2, $0.baseAddress!, $0.count) }
+}
+
+/// execve's prototype takes `char *const[]`; it never writes through them.
+private func mutableList(
+    _ list: UnsafePointer<UnsafePointer<CChar>?>
+) -> UnsafePointer<UnsafeMutablePointer<CChar>?> {
+    UnsafeRawPointer(list).assumingMemoryBound(to: UnsafeMutablePointer<CChar>?.self)
+}

@@ -1,0 +1,60 @@
+// SystemdRunBackend.swift: the systemd-run backend. Replaces runas with
+// systemd-run, which starts the command as a transient service of the
+// system manager, waits for it and passes its exit status back.
+import BackendKit
+import BackendPOSIX
+
+@_cdecl("runas_backend_v1")
+public func runasBackendV1() -> UnsafePointer<runas_backend> {
+    makeBackendDescriptor(name: "systemd-run", version: "0.1.0", run: systemdRun)
+}
+
+private func systemdRun(
+    _ request: UnsafePointer<runas_request>?, _ waitStatus: UnsafeMutablePointer<Int32>?,
+    _ error: UnsafeMutablePointer<runas_error>?
+) -> Int32 {
+    guard let request = validatedRequest(request, error) else { return BackendStatus.invalidRequest.code }
+    let r = request.pointee
+    let program = backend_systemd_run_path()!
+    var args = CStringList()
+    args.append(cString: program)
+    args.append(prefix: "--uid=", decimal: r.target.uid)
+    args.append(prefix: "--gid=", decimal: r.target_gid)
+    args.append("--quiet")
+    args.append("--collect")
+    args.append("--send-sighup")
+    args.append("--service-type=exec")
+    args.append("--wait")
+    args.append(r.flags & RUNAS_REQUEST_TTY.rawValue != 0 ? "--pty" : "--pipe")
+    args.append(prefix: "--working-directory=", cString: r.cwd)
+    forEachCString(r.envp) { args.append(prefix: "--setenv=", cString: $0) }
+    #if !WithoutExpandEnv
+    args.append("--expand-environment=false")
+    #endif
+    args.append("--")
+    args.append(commandWord(r.command_path))
+    var index = 1
+    while let word = r.argv[index] {
+        args.append(commandWord(word))
+        index += 1
+    }
+    return execServiceManager(program: program, arguments: args, request: request, error: error)
+}
+
+/// A word of the command line as systemd-run must receive it so that the
+/// command gets exactly these bytes. systemd-run without
+/// --expand-environment (systemd < 254) always expands $VAR and turns $$
+/// into $, so in that build every $ is doubled.
+private func commandWord(_ word: UnsafePointer<CChar>) -> ByteString {
+    var b = ByteString()
+    b.append(cString: word)
+    #if WithoutExpandEnv
+    var escaped: [UInt8] = []
+    for byte in b.bytes {
+        escaped.append(byte)
+        if byte == 36 /* $ */ { escaped.append(36) }
+    }
+    b.bytes = escaped
+    #endif
+    return b
+}

@@ -1,0 +1,2 @@
+/* Linux-PAM application interface. Package: libpam0g-dev. */
+#include <security/pam_appl.h>

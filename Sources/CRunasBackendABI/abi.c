@@ -1,0 +1,1 @@
+/* Header-only target: the backend ABI lives in include/runas_backend.h. */

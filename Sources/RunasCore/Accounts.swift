@@ -1,0 +1,116 @@
+// Accounts.swift: read-only lookups in the user and group databases
+// (through NSS, so /etc/passwd and /etc/group on a plain system).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public struct Account: Equatable, Sendable {
+    public var name: String
+    public var uid: UInt32
+    public var gid: UInt32
+    public var home: String
+    public var shell: String
+}
+
+public struct GroupEntry: Equatable, Sendable {
+    public var name: String
+    public var gid: UInt32
+    public var members: [String]
+}
+
+public enum Accounts {
+    public static func user(uid: UInt32) -> Account? {
+        lookup { pw, buf, size, result in getpwuid_r(uid, pw, buf, size, result) }
+    }
+
+    public static func user(named name: String) -> Account? {
+        lookup { pw, buf, size, result in getpwnam_r(name, pw, buf, size, result) }
+    }
+
+    public static func group(gid: UInt32) -> GroupEntry? {
+        lookupGroup { gr, buf, size, result in getgrgid_r(gid, gr, buf, size, result) }
+    }
+
+    public static func group(named name: String) -> GroupEntry? {
+        lookupGroup { gr, buf, size, result in getgrnam_r(name, gr, buf, size, result) }
+    }
+
+    /// -u: a name is looked up as a name; "#N" must be an assigned uid.
+    public static func resolveUser(_ spec: IdSpec) -> Account? {
+        switch spec {
+        case .name(let n): user(named: n)
+        case .id(let id): user(uid: id)
+        }
+    }
+
+    public static func resolveGroup(_ spec: IdSpec) -> GroupEntry? {
+        switch spec {
+        case .name(let n): group(named: n)
+        case .id(let id): group(gid: id)
+        }
+    }
+
+    /// The groups `account` belongs to in the group database, primary
+    /// group first (getgrouplist).
+    public static func groups(of account: Account) -> [UInt32] {
+        var count: Int32 = 32
+        while true {
+            var list = [gid_t](repeating: 0, count: Int(count))
+            let got = getgrouplist(account.name, account.gid, &list, &count)
+            if got >= 0 { return Array(list.prefix(Int(count))) }
+            if count > 65536 { return [account.gid] }
+            count = max(count, 64) * 2
+        }
+    }
+
+    /// Membership as the group database says: primary group, or listed as
+    /// a member. (The caller's current process groups are not trusted to
+    /// grant anything: a removed member's old login session still has them.)
+    public static func isMember(_ account: Account, of group: GroupEntry) -> Bool {
+        account.gid == group.gid || group.members.contains(account.name)
+    }
+
+    private static func lookup(
+        _ call: (UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int,
+                 UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>) -> Int32
+    ) -> Account? {
+        var size = 4096
+        while size <= 1 << 20 {
+            var pw = passwd()
+            var result: UnsafeMutablePointer<passwd>?
+            var buffer = [CChar](repeating: 0, count: size)
+            let rc = buffer.withUnsafeMutableBufferPointer { call(&pw, $0.baseAddress!, size, &result) }
+            if rc == ERANGE { size *= 4; continue }
+            guard rc == 0, let entry = result?.pointee else { return nil }
+            let shell = string(entry.pw_shell)
+            return Account(name: string(entry.pw_name), uid: entry.pw_uid, gid: entry.pw_gid,
+                           home: string(entry.pw_dir), shell: shell.isEmpty ? "/bin/sh" : shell)
+        }
+        return nil
+    }
+
+    private static func lookupGroup(
+        _ call: (UnsafeMutablePointer<Glibc.group>, UnsafeMutablePointer<CChar>, Int,
+                 UnsafeMutablePointer<UnsafeMutablePointer<Glibc.group>?>) -> Int32
+    ) -> GroupEntry? {
+        var size = 4096
+        while size <= 1 << 22 {
+            var gr = Glibc.group()
+            var result: UnsafeMutablePointer<Glibc.group>?
+            var buffer = [CChar](repeating: 0, count: size)
+            let rc = buffer.withUnsafeMutableBufferPointer { call(&gr, $0.baseAddress!, size, &result) }
+            if rc == ERANGE { size *= 4; continue }
+            guard rc == 0, let entry = result?.pointee else { return nil }
+            var members: [String] = []
+            if var p = entry.gr_mem {
+                while let m = p.pointee { members.append(String(cString: m)); p += 1 }
+            }
+            return GroupEntry(name: string(entry.gr_name), gid: entry.gr_gid, members: members)
+        }
+        return nil
+    }
+
+    private static func string(_ p: UnsafeMutablePointer<CChar>?) -> String {
+        p.map { String(cString: $0) } ?? ""
+    }
+}

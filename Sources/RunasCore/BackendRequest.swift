@@ -1,0 +1,65 @@
+// BackendRequest.swift: the runas_request handed to the backend, built in
+// C memory the core owns for the rest of the process's life (runas either
+// execs or exits right after, so nothing is freed).
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRunasBackendABI
+
+public struct CommandPlan {
+    public var caller: Account
+    public var target: Account
+    public var group: GroupEntry
+    public var groups: [UInt32]
+    public var commandPath: [UInt8]
+    public var argv: [[UInt8]]
+    public var environment: [(name: String, value: [UInt8])]
+    public var pamEnvironment: [String]?
+    public var cwd: String
+    public var flags: UInt32
+}
+
+enum BackendRequest {
+    static func make(_ plan: CommandPlan) -> UnsafeMutablePointer<runas_request> {
+        let request = UnsafeMutablePointer<runas_request>.allocate(capacity: 1)
+        let groups = UnsafeMutablePointer<UInt32>.allocate(capacity: max(plan.groups.count, 1))
+        for (i, g) in plan.groups.enumerated() { groups[i] = g }
+        request.initialize(to: runas_request(
+            magic: RUNAS_BACKEND_MAGIC,
+            abi_major: UInt16(RUNAS_BACKEND_ABI_MAJOR),
+            abi_minor: UInt16(RUNAS_BACKEND_ABI_MINOR),
+            struct_size: UInt32(MemoryLayout<runas_request>.size),
+            flags: plan.flags,
+            invoking: user(plan.caller),
+            target: user(plan.target),
+            target_gid: plan.group.gid,
+            target_group_name: cString(Array(plan.group.name.utf8)),
+            groups: UnsafePointer(groups),
+            ngroups: plan.groups.count,
+            command_path: cString(plan.commandPath),
+            argv: list(plan.argv),
+            envp: list(plan.environment.map { Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }),
+            cwd: cString(Array(plan.cwd.utf8)),
+            pam_env: plan.pamEnvironment.map { list($0.map { Array($0.utf8) }) }))
+        return request
+    }
+
+    static func user(_ a: Account) -> runas_user {
+        runas_user(name: cString(Array(a.name.utf8)), uid: a.uid, gid: a.gid,
+                   home: cString(Array(a.home.utf8)), shell: cString(Array(a.shell.utf8)))
+    }
+
+    static func cString(_ bytes: [UInt8]) -> UnsafePointer<CChar> {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+        for (i, b) in bytes.enumerated() { p[i] = CChar(bitPattern: b) }
+        p[bytes.count] = 0
+        return UnsafePointer(p)
+    }
+
+    static func list(_ items: [[UInt8]]) -> UnsafePointer<UnsafePointer<CChar>?> {
+        let p = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: items.count + 1)
+        for (i, item) in items.enumerated() { p[i] = cString(item) }
+        p[items.count] = nil
+        return UnsafePointer(p)
+    }
+}

@@ -1,0 +1,137 @@
+// CommandEnvironment.swift: the environment the command gets. Built from
+// scratch out of an allow-list, never by deleting from the caller's.
+//
+// Order of decisions (later wins, no duplicates):
+//  1. kept from the caller when present and harmless (display, locale, ...),
+//  2. --preserve-env names, except variables that never pass implicitly,
+//  3. the PAM environment (pam_env and friends), when there is one,
+//  4. always set by runas (HOME, USER, PATH, SUDO_* ...),
+//  5. --env VAR=VALUE, set explicitly by the administrator.
+
+public enum CommandEnvironment {
+    /// The only PATH a command started by runas sees, and where runas itself
+    /// looks up commands. The caller's PATH never reaches a root child.
+    public static let safePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    /// Kept from the caller when present (plus LC_*).
+    static let kept: Set<String> = [
+        "DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "COLORTERM", "LANG", "LANGUAGE",
+        "TZ", "SSH_AUTH_SOCK", "COLORS", "LS_COLORS",
+    ]
+
+    static let neverPassNames: Set<String> = [
+        "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "HOSTALIASES", "RES_OPTIONS",
+        "BASH_ENV", "ENV", "SHELLOPTS", "PS4", "IFS", "CDPATH", "RUBYOPT", "NODE_OPTIONS",
+    ]
+    static let neverPassPrefixes = ["LD_", "BASH_FUNC_", "PYTHON", "PERL5", "SWIFT_"]
+
+    /// Variables that can change how a program loads or interprets code:
+    /// never taken from the caller implicitly, not even with --preserve-env.
+    public static func neverPasses(name: String, value: [UInt8]) -> Bool {
+        if neverPassNames.contains(name) { return true }
+        if neverPassPrefixes.contains(where: { name.hasPrefix($0) }) { return true }
+        return value.starts(with: Array("()".utf8))
+    }
+
+    public struct Context: Sendable {
+        public var caller: Account
+        public var target: Account
+        /// The command line as logged and shown in SUDO_COMMAND.
+        public var commandLine: [UInt8]
+
+        public init(caller: Account, target: Account, commandLine: [UInt8]) {
+            self.caller = caller
+            self.target = target
+            self.commandLine = commandLine
+        }
+    }
+
+    /// `callerEnvironment` holds the caller's "NAME=VALUE" entries.
+    public static func build(
+        callerEnvironment: [[UInt8]], options: Options, context: Context,
+        pamEnvironment: [String] = []
+    ) -> [(name: String, value: [UInt8])] {
+        var caller: [String: [UInt8]] = [:]
+        for entry in callerEnvironment {
+            guard let a = EnvironmentAssignment(parsing: entry), caller[a.name] == nil else { continue }
+            caller[a.name] = a.value
+        }
+        var result = OrderedEnvironment()
+
+        for (name, value) in caller.sorted(by: { $0.key < $1.key })
+        where (kept.contains(name) || name.hasPrefix("LC_")) && isSafeKept(name: name, value: value)
+            && !neverPasses(name: name, value: value) {
+            result.set(name, value)
+        }
+        for name in options.preserveEnvironment {
+            if let value = caller[name], !neverPasses(name: name, value: value) {
+                result.set(name, value)
+            }
+        }
+        for entry in pamEnvironment {
+            if let a = EnvironmentAssignment(parsing: Array(entry.utf8)) { result.set(a.name, a.value) }
+        }
+        let t = context.target, c = context.caller
+        result.set("HOME", Array(t.home.utf8))
+        result.set("USER", Array(t.name.utf8))
+        result.set("LOGNAME", Array(t.name.utf8))
+        result.set("SHELL", Array(t.shell.utf8))
+        result.set("PATH", Array(safePath.utf8))
+        result.set("TERM", caller["TERM"].flatMap { isSafeTerm($0) ? $0 : nil } ?? Array("unknown".utf8))
+        result.set("SUDO_USER", Array(c.name.utf8))
+        result.set("SUDO_UID", Array(String(c.uid).utf8))
+        result.set("SUDO_GID", Array(String(c.gid).utf8))
+        result.set("SUDO_COMMAND", context.commandLine)
+        result.set("RUNAS_USER", Array(c.name.utf8))
+        for a in options.setEnvironment {
+            result.set(a.name, a.value)
+        }
+        return result.entries
+    }
+
+    /// Locale variables naming a path or with format characters could make
+    /// the C library read files of the caller's choosing; TZ must name a
+    /// zone under the system's zoneinfo directory.
+    static func isSafeKept(name: String, value: [UInt8]) -> Bool {
+        if name == "LANG" || name == "LANGUAGE" || name.hasPrefix("LC_") {
+            return !value.contains(UInt8(ascii: "/")) && !value.contains(UInt8(ascii: "%"))
+        }
+        if name == "TZ" {
+            var v = value
+            if v.first == UInt8(ascii: ":") { v.removeFirst() }
+            if contains(v, Array("..".utf8)) { return false }
+            if v.first == UInt8(ascii: "/") { return v.starts(with: Array("/usr/share/zoneinfo/".utf8)) }
+            return !v.isEmpty
+        }
+        return true
+    }
+
+    /// A terminal type is a short plain word (it names a terminfo file).
+    static func isSafeTerm(_ value: [UInt8]) -> Bool {
+        !value.isEmpty && value.count <= 64 && !value.contains(UInt8(ascii: "/"))
+            && value.allSatisfy { $0 > 0x20 && $0 < 0x7f }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle {
+            return true
+        }
+        return false
+    }
+}
+
+/// Name → value in first-set order; setting again replaces the value.
+struct OrderedEnvironment {
+    private(set) var entries: [(name: String, value: [UInt8])] = []
+    private var index: [String: Int] = [:]
+
+    mutating func set(_ name: String, _ value: [UInt8]) {
+        if let i = index[name] {
+            entries[i].value = value
+        } else {
+            index[name] = entries.count
+            entries.append((name, value))
+        }
+    }
+}

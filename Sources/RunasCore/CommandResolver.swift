@@ -1,0 +1,49 @@
+// CommandResolver.swift: turns the command word into the absolute path of
+// the program to run. A word without "/" is looked up only in the fixed
+// safe PATH, never the caller's. Not found: 127; found but not executable:
+// 126 (the exit statuses a shell uses).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum CommandResolver {
+    public static func resolve(_ word: [UInt8], cwd: String) throws(Failure) -> [UInt8] {
+        let shown = visible(word)
+        if word.contains(UInt8(ascii: "/")) {
+            let path = word.first == UInt8(ascii: "/") ? word : Array(cwd.utf8) + [UInt8(ascii: "/")] + word
+            switch check(path) {
+            case .executable: return path
+            case .missing: throw Failure("\(shown): command not found", exitStatus: 127)
+            case .notExecutable(let why): throw Failure("\(shown): \(why)", exitStatus: 126)
+            }
+        }
+        var firstProblem: String?
+        for dir in CommandEnvironment.safePath.split(separator: ":") {
+            let path = Array(dir.utf8) + [UInt8(ascii: "/")] + word
+            switch check(path) {
+            case .executable: return path
+            case .missing: continue
+            case .notExecutable(let why): firstProblem = firstProblem ?? "\(visible(path)): \(why)"
+            }
+        }
+        if let firstProblem { throw Failure(firstProblem, exitStatus: 126) }
+        throw Failure("\(shown): command not found", exitStatus: 127)
+    }
+
+    enum Finding { case executable, missing, notExecutable(String) }
+
+    static func check(_ path: [UInt8]) -> Finding {
+        var st = stat()
+        let rc = (path + [0]).withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &st) }
+        }
+        if rc != 0 {
+            return errno == ENOENT || errno == ENOTDIR ? .missing : .notExecutable(describeErrno(errno))
+        }
+        if st.st_mode & S_IFMT == S_IFDIR { return .notExecutable("is a directory") }
+        if st.st_mode & S_IFMT != S_IFREG || st.st_mode & 0o111 == 0 {
+            return .notExecutable("Permission denied")
+        }
+        return .executable
+    }
+}

@@ -1,0 +1,55 @@
+// Options.swift: what the command line asked for, after parsing.
+
+public struct Options: Equatable, Sendable {
+    public enum Mode: Equatable, Sendable { case run, help, version }
+
+    public var mode: Mode = .run
+    /// -u/--user: a name or "#N"; nil means root (or the caller with -g only).
+    public var user: String?
+    /// -g/--group: a name or "#N".
+    public var group: String?
+    /// -s/--shell: run the target's shell (with the command as -c).
+    public var shell = false
+    /// -n/--non-interactive: never prompt; fail if a password is needed.
+    public var nonInteractive = false
+    /// -S/--stdin: read the password from standard input.
+    public var passwordFromStdin = false
+    /// --env VAR=VAL, in order.
+    public var setEnvironment: [EnvironmentAssignment] = []
+    /// --preserve-env LIST: names of caller variables to keep.
+    public var preserveEnvironment: [String] = []
+    /// -D/--chdir DIR.
+    public var directory: String?
+    /// The command and its arguments, byte for byte as given.
+    public var command: [[UInt8]] = []
+
+    public init() {}
+}
+
+public struct EnvironmentAssignment: Equatable, Sendable {
+    public var name: String
+    public var value: [UInt8]
+
+    public init(name: String, value: [UInt8]) {
+        self.name = name
+        self.value = value
+    }
+
+    /// Parses "NAME=VALUE"; NAME must be a valid variable name.
+    public init?(parsing word: [UInt8]) {
+        guard let eq = word.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        let name = Array(word[..<eq])
+        guard isVariableName(name) else { return nil }
+        self.name = String(decoding: name, as: UTF8.self)
+        self.value = Array(word[(eq + 1)...])
+    }
+}
+
+/// [A-Za-z_][A-Za-z0-9_]*
+func isVariableName(_ bytes: [UInt8]) -> Bool {
+    guard let first = bytes.first, first == UInt8(ascii: "_") || isAlpha(first) else { return false }
+    return bytes.allSatisfy { $0 == UInt8(ascii: "_") || isAlpha($0) || isDigit($0) }
+}
+
+func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
+func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

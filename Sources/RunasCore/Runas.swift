@@ -1,0 +1,230 @@
+// Runas.swift: the whole run, in order. Everything before authentication
+// only reads (databases, the backend file); nothing is run, loaded or
+// written on the strength of the caller's environment.
+//
+//   1. parse argv            5. load and check the backend
+//   2. who is calling         6. authenticate (unless not needed)
+//   3. root or wheel?         7. resolve the command, build its environment
+//   4. target user and group  8. hand the request to the backend
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRunasBackendABI
+
+public enum Runas {
+    public static func main(arguments: [[UInt8]], environment: [[UInt8]]) -> Never {
+        ensureStandardDescriptors()
+        guard !arguments.isEmpty else {
+            writeAll(2, Version.usage)
+            exit(1)
+        }
+        do {
+            try run(arguments: Array(arguments.dropFirst()), environment: environment)
+        } catch {
+            exitWith(error)
+        }
+    }
+
+    static func run(arguments: [[UInt8]], environment: [[UInt8]]) throws(Failure) -> Never {
+        let options = try OptionParser.parse(arguments)
+        switch options.mode {
+        case .help:
+            writeAll(1, Version.usage)
+            exit(0)
+        case .version:
+            try printVersion()
+        case .run:
+            break
+        }
+
+        guard let caller = Accounts.user(uid: getuid()) else {
+            throw Failure("you (uid \(getuid())) are not in the user database")
+        }
+        try requireWheel(caller)
+        let (target, group) = try resolveTarget(options, caller: caller)
+        let groups = [group.gid] + Accounts.groups(of: target).filter { $0 != group.gid }
+        let cwd = try workingDirectory(options)
+
+        let backend: LoadedBackend
+        do {
+            backend = try BackendLoader.load()
+        } catch {
+            SystemLog.refusal(of: caller.name, "backend refused: \(error.message)")
+            throw error
+        }
+
+        var pamEnvironment: [String] = []
+        let tty = terminalName()
+        if needsPassword(caller: caller, target: target, gid: group.gid) {
+            pamEnvironment = try Authenticator.authenticate(AuthenticationContext(
+                caller: caller,
+                source: options.passwordFromStdin ? .standardInput : .terminal,
+                nonInteractive: options.nonInteractive,
+                prompt: "[runas] password for \(caller.name): ",
+                tty: tty))
+        }
+
+        let (path, argv) = try command(options, target: target, cwd: cwd)
+        let commandLine = ([path] + argv.dropFirst()).joined(separator: [UInt8(ascii: " ")])
+        var env = CommandEnvironment.build(
+            callerEnvironment: environment, options: options,
+            context: .init(caller: caller, target: target, commandLine: Array(commandLine)),
+            pamEnvironment: pamEnvironment)
+        env.removeAll { $0.name.isEmpty }
+
+        var flags: UInt32 = 0
+        if options.shell { flags |= RUNAS_REQUEST_SHELL.rawValue }
+        if options.directory != nil { flags |= RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue }
+        if isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1 { flags |= RUNAS_REQUEST_TTY.rawValue }
+
+        let request = BackendRequest.make(CommandPlan(
+            caller: caller, target: target, group: group, groups: groups,
+            commandPath: path, argv: argv, environment: env,
+            pamEnvironment: pamEnvironment.isEmpty ? nil : pamEnvironment,
+            cwd: cwd, flags: flags))
+        SystemLog.success(of: caller.name, tty: tty, cwd: cwd, target: target.name,
+                          command: String(decoding: Array(commandLine), as: UTF8.self))
+        try hand(request, to: backend)
+    }
+
+    static func printVersion() throws(Failure) -> Never {
+        var text = "runas \(Version.number)\n"
+        text += "traits: \(Version.traits.isEmpty ? "(none)" : Version.traits.joined(separator: ","))\n"
+        text += "authentication: \(Version.authentication)\n"
+        text += "backend ABI: \(Version.abi)\n"
+        writeAll(1, text)
+        let backend = try BackendLoader.load()
+        writeAll(1, "backend: \(backend.name) \(backend.version) (ABI \(backend.abi)) at \(backend.path)\n")
+        exit(0)
+    }
+
+    /// Only root and members of wheel (by the group database) get further.
+    static func requireWheel(_ caller: Account) throws(Failure) {
+        if caller.uid == 0 { return }
+        guard let wheel = Accounts.group(named: "wheel") else {
+            SystemLog.refusal(of: caller.name, "no wheel group")
+            throw Failure("there is no group wheel, so only root may use runas")
+        }
+        guard Accounts.isMember(caller, of: wheel) else {
+            SystemLog.refusal(of: caller.name, "not in wheel")
+            throw Failure("\(caller.name) is not in the wheel group")
+        }
+    }
+
+    /// -u (default root; the caller with -g alone, as sudo does) and -g
+    /// (default the target's primary group). Unknown names and unassigned
+    /// ids are refused before any prompt.
+    static func resolveTarget(_ o: Options, caller: Account) throws(Failure) -> (Account, GroupEntry) {
+        let target: Account
+        if let u = o.user {
+            guard let a = Accounts.resolveUser(try IdSpec.parse(u, what: "user")) else {
+                throw Failure("unknown user: \(visible(u))")
+            }
+            target = a
+        } else if o.group != nil {
+            target = caller
+        } else {
+            guard let root = Accounts.user(uid: 0) else { throw Failure("unknown user: root") }
+            target = root
+        }
+        let group: GroupEntry
+        if let g = o.group {
+            guard let entry = Accounts.resolveGroup(try IdSpec.parse(g, what: "group")) else {
+                throw Failure("unknown group: \(visible(g))")
+            }
+            group = entry
+        } else {
+            group = Accounts.group(gid: target.gid)
+                ?? GroupEntry(name: String(target.gid), gid: target.gid, members: [])
+        }
+        return (target, group)
+    }
+
+    /// Root, and callers who stay themselves with a group they already
+    /// have, gain nothing, so they are not asked.
+    static func needsPassword(caller: Account, target: Account, gid: UInt32) -> Bool {
+        if caller.uid == 0 { return false }
+        if target.uid != caller.uid { return true }
+        if gid == getgid() || gid == getegid() { return false }
+        let n = getgroups(0, nil)
+        var list = [gid_t](repeating: 0, count: Int(max(n, 0)))
+        let got = getgroups(n, &list)
+        return !(got > 0 && list.prefix(Int(got)).contains(gid))
+    }
+
+    static func workingDirectory(_ o: Options) throws(Failure) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let here = getcwd(&buffer, buffer.count) != nil ? String(cString: &buffer) : "/"
+        guard let d = o.directory else { return here }
+        return d.hasPrefix("/") ? d : (here == "/" ? "" : here) + "/" + d
+    }
+
+    /// The program and its argv. -s: the target's shell, with the command
+    /// (its words joined by spaces) as "-c".
+    static func command(_ o: Options, target: Account, cwd: String) throws(Failure) -> ([UInt8], [[UInt8]]) {
+        if o.shell {
+            let shell = Array(target.shell.utf8)
+            let path = try CommandResolver.resolve(shell, cwd: cwd)
+            if o.command.isEmpty { return (path, [shell]) }
+            return (path, [shell, Array("-c".utf8), Array(o.command.joined(separator: [UInt8(ascii: " ")]))])
+        }
+        let path = try CommandResolver.resolve(o.command[0], cwd: cwd)
+        return (path, o.command)
+    }
+
+    static func terminalName() -> String? {
+        for fd: Int32 in [0, 1, 2] {
+            if let name = ttyname(fd) { return String(cString: name) }
+        }
+        return nil
+    }
+
+    /// Runs the request; the backend either replaces this process or
+    /// returns the command's wait status, which becomes runas's own.
+    static func hand(_ request: UnsafeMutablePointer<runas_request>, to backend: LoadedBackend) throws(Failure) -> Never {
+        var status: Int32 = 0
+        var error = runas_error()
+        let rc = backend.descriptor.pointee.run(request, &status, &error)
+        guard rc == Int32(RUNAS_BACKEND_OK.rawValue) else {
+            let message = withUnsafePointer(to: &error.message) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
+            if rc == Int32(RUNAS_BACKEND_EXEC_FAILED.rawValue) {
+                let path = String(cString: request.pointee.command_path)
+                if error.errno_value == ENOENT { throw Failure("\(path): command not found", exitStatus: 127) }
+                throw Failure("\(path): \(describeErrno(error.errno_value))", exitStatus: 126)
+            }
+            throw Failure("\(backend.name): \(message)")
+        }
+        exitLike(status)
+    }
+
+    /// Exit with the command's status; if a signal killed it, die of the
+    /// same signal (without a core file) so the caller's shell sees 128+N.
+    static func exitLike(_ status: Int32) -> Never {
+        let signal = status & 0x7f
+        if signal == 0 { exit((status >> 8) & 0xff) }
+        if signal != 0x7f {
+            var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+            setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+            Glibc.signal(signal, SIG_DFL)
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, signal)
+            sigprocmask(SIG_UNBLOCK, &set, nil)
+            kill(getpid(), signal)
+            exit(128 + signal)
+        }
+        exit(1)
+    }
+
+    /// Descriptors 0, 1 and 2 are open before anything else is, so no file
+    /// runas opens can become someone's stdin, stdout or stderr.
+    static func ensureStandardDescriptors() {
+        for fd: Int32 in [0, 1, 2] where fcntl(fd, F_GETFD) < 0 {
+            let opened = open("/dev/null", O_RDWR)
+            if opened < 0 { exit(1) }
+            if opened != fd { dup2(opened, fd); close(opened) }
+        }
+    }
+}
