@@ -17,6 +17,7 @@ public enum PasswordPrompt {
         switch source {
         case .standardInput:
             writeAll(2, prompt)
+            defer { writeAll(2, "\n") }
             return try readLine(fd: 0)
         case .terminal:
             let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)

@@ -1,0 +1,193 @@
+#!/bin/sh
+# install.sh: build runas with the package traits asked for and install the
+# setuid core and the chosen backend. Run as root for a real installation;
+# packagers use --build-only, or DESTDIR=... to stage without being root.
+#
+#   ./install.sh [--create-wheel]                  default: systemd-run, shadow
+#   ./install.sh --backend scopex --pam            native executor, PAM
+#   ./install.sh --traits Run0,PAM                 traits as SwiftPM names them
+#   DESTDIR=/tmp/stage PREFIX=/usr ./install.sh    stage for a package
+#   ./install.sh --uninstall                       remove what install.sh put
+set -eu
+
+PREFIX=${PREFIX:-/usr/local}
+DESTDIR=${DESTDIR:-}
+SYSTEMD_RUN_PATH=${SYSTEMD_RUN_PATH:-/usr/bin/systemd-run}
+RUN0_PATH=${RUN0_PATH:-/usr/bin/run0}
+
+traits=""
+backend=""
+build_only=false
+uninstall=false
+create_wheel=false
+
+die() { echo "install.sh: $*" >&2; exit 1; }
+say() { echo "install.sh: $*"; }
+
+usage() {
+    sed -n '2,12s/^# \{0,1\}//p' "$0"
+    cat <<EOF
+
+options:
+  --traits LIST     SwiftPM traits (SystemdRun, Run0, Scopex, PAM, WithoutExpandEnv;
+                    "default" = SystemdRun); replaces the default set
+  --backend NAME    systemd-run, run0 or scopex: build it and install it as the backend
+  --pam             authenticate through PAM (adds the PAM trait)
+  --build-only      build, install nothing
+  --create-wheel    create the group wheel if it does not exist (it starts empty)
+  --uninstall       remove the installed runas files
+environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH
+EOF
+}
+
+add_trait() { case ",$traits," in *",$1,"*) ;; *) traits="${traits:+$traits,}$1" ;; esac; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --traits) [ $# -ge 2 ] || die "--traits needs a value"; traits="$2"; shift ;;
+        --traits=*) traits="${1#--traits=}" ;;
+        --backend) [ $# -ge 2 ] || die "--backend needs a value"; backend="$2"; shift ;;
+        --backend=*) backend="${1#--backend=}" ;;
+        --pam) add_trait PAM ;;
+        --build-only) build_only=true ;;
+        --create-wheel) create_wheel=true ;;
+        --uninstall) uninstall=true ;;
+        -h|--help) usage; exit 0 ;;
+        *) die "unknown option: $1 (see ./install.sh --help)" ;;
+    esac
+    shift
+done
+
+case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
+libdir="$DESTDIR$PREFIX/lib/runas"
+bindir="$DESTDIR$PREFIX/bin"
+
+if $uninstall; then
+    [ -n "$DESTDIR" ] || [ "$(id -u)" = 0 ] || die "run as root to uninstall"
+    rm -f "$bindir/runas" "$libdir/backend.so" "$libdir"/backend-*.so
+    rmdir "$libdir" 2>/dev/null || true
+    say "removed runas from $DESTDIR$PREFIX (the group wheel is left as it is)"
+    exit 0
+fi
+
+# Which backend: --backend adds its trait; without it, the one backend trait
+# asked for (Run0 or Scopex override the default SystemdRun, as the
+# original's cargo features did).
+trait_of() {
+    case "$1" in
+        systemd-run) echo SystemdRun ;;
+        run0) echo Run0 ;;
+        scopex) echo Scopex ;;
+        *) die "unknown backend '$1' (systemd-run, run0 or scopex)" ;;
+    esac
+}
+[ -z "$backend" ] || add_trait "$(trait_of "$backend")"
+[ -n "$traits" ] || traits=default
+has_trait() { case ",$traits," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+for t in $(echo "$traits" | tr ',' ' '); do
+    case "$t" in
+        default|SystemdRun|Run0|Scopex|PAM|WithoutExpandEnv) ;;
+        *) die "unknown trait '$t' (SystemdRun, Run0, Scopex, PAM, WithoutExpandEnv)" ;;
+    esac
+done
+built=""
+if has_trait default || has_trait SystemdRun; then built="systemd-run"; fi
+if has_trait Run0; then built="$built run0"; fi
+if has_trait Scopex; then built="$built scopex"; fi
+built=$(echo $built)
+[ -n "$built" ] || die "no backend trait in '$traits': add SystemdRun, Run0 or Scopex"
+if [ -z "$backend" ]; then
+    special=$(echo "$built" | tr ' ' '\n' | grep -v '^systemd-run$' || true)
+    case "$(echo $special | wc -w)" in
+        0) backend=systemd-run ;;
+        1) backend=$special ;;
+        *) die "traits '$traits' build several backends ($built): choose one with --backend NAME" ;;
+    esac
+fi
+
+if ! $build_only && [ -z "$DESTDIR" ] && [ "$(id -u)" != 0 ]; then
+    die "installing a setuid-root program needs root: run as root, or use --build-only / DESTDIR"
+fi
+
+# The toolchain: swift on PATH, or the usual /opt/swift.
+if ! command -v swift >/dev/null 2>&1; then
+    [ -x /opt/swift/usr/bin/swift ] || die "swift not found on PATH or in /opt/swift/usr/bin"
+    PATH="/opt/swift/usr/bin:$PATH"
+fi
+
+# C libraries the build links against (Debian package names).
+need_header() {
+    [ -e "/usr/include/$1" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing $2 (for /usr/include/$1)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null ||
+            { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; } ||
+            die "could not install $2"
+    else
+        die "/usr/include/$1 is missing: install $2 first"
+    fi
+}
+need_header crypt.h libcrypt-dev
+if has_trait PAM; then need_header security/pam_appl.h libpam0g-dev; fi
+
+cd "$(dirname "$0")"
+scratch=".build/install-$(echo "$traits" | tr ',' '-')"
+say "building runas with traits $traits (backends: $built; installed backend: $backend)"
+build() {
+    swift build -c release --disable-local-rpath --scratch-path "$scratch" --traits "$traits" \
+        -Xcc "-DRUNAS_BACKEND_PATH=\"$PREFIX/lib/runas/backend.so\"" \
+        -Xcc "-DRUNAS_SYSTEMD_RUN_PATH=\"$SYSTEMD_RUN_PATH\"" \
+        -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
+        --product "$1"
+}
+build runas
+for b in $built; do build "runas-backend-$b"; done
+out="$scratch/release"
+say "built $out/runas and $(for b in $built; do printf '%s ' "$out/librunas-backend-$b.so"; done)"
+$build_only && exit 0
+
+# A real installation: runas is root:wheel 4750, so only wheel can run it.
+group=""
+if [ -z "$DESTDIR" ]; then
+    if ! getent group wheel >/dev/null; then
+        if $create_wheel; then
+            groupadd --system wheel
+            say "created the group wheel (empty). Its members may run any command as root"
+            say "with runas after typing their own password: add one with: usermod -aG wheel NAME"
+        else
+            cat >&2 <<EOF
+install.sh: there is no group wheel on this system.
+  runas lets exactly the members of wheel (and root) run commands as root,
+  after they type their own password. Create the group and add yourself:
+      groupadd --system wheel && usermod -aG wheel YOURNAME
+  or rerun with --create-wheel to have install.sh create the (empty) group.
+EOF
+            exit 1
+        fi
+    fi
+    group=wheel
+fi
+
+# Copy to a temporary name in the same directory, then rename over the old
+# file, so no running runas ever sees a half-written file.
+put() { # put SRC DEST MODE [GROUP]
+    tmp="$2.new.$$"
+    install -m 0600 "$1" "$tmp"
+    strip --strip-unneeded "$tmp" 2>/dev/null || true
+    if [ -n "${4:-}" ]; then chown "root:$4" "$tmp"; fi
+    chmod "$3" "$tmp"
+    mv -f "$tmp" "$2"
+}
+install -d -m 0755 "$bindir" "$libdir"
+for b in $built; do
+    if [ "$b" = "$backend" ]; then
+        put "$out/librunas-backend-$b.so" "$libdir/backend.so" 0644 ${group:+root}
+    else
+        put "$out/librunas-backend-$b.so" "$libdir/backend-$b.so" 0644 ${group:+root}
+    fi
+done
+put "$out/runas" "$bindir/runas" 4750 $group
+say "installed $bindir/runas (mode 4750${group:+, root:wheel}) and $libdir/backend.so ($backend)"
+if [ -n "$DESTDIR" ]; then
+    say "staged under DESTDIR: the package must make $PREFIX/bin/runas root:wheel 4750 and $PREFIX/lib/runas/*.so root:root 0644"
+fi
