@@ -1,0 +1,81 @@
+// CommandEnvironmentTests.swift: the command's environment is an allow-list.
+import Testing
+@testable import RunasCore
+
+private let caller = Account(name: "alice", uid: 2001, gid: 2001, home: "/home/alice", shell: "/bin/bash")
+private let target = Account(name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/sh")
+
+private func build(_ env: [String], options: Options = Options(), pam: [String] = []) -> [String: String] {
+    let list = CommandEnvironment.build(
+        callerEnvironment: env.map { Array($0.utf8) }, options: options,
+        context: .init(caller: caller, target: target, commandLine: Array("/usr/bin/id -u".utf8)),
+        pamEnvironment: pam)
+    var out: [String: String] = [:]
+    for (name, value) in list {
+        #expect(out[name] == nil, "duplicate \(name)")
+        out[name] = String(decoding: value, as: UTF8.self)
+    }
+    return out
+}
+
+@Suite struct CommandEnvironmentTests {
+    @Test func alwaysSet() {
+        let e = build(["PATH=/home/alice/bin", "HOME=/home/alice", "USER=alice"])
+        #expect(e["PATH"] == CommandEnvironment.safePath)
+        #expect(e["HOME"] == "/root")
+        #expect(e["USER"] == "root")
+        #expect(e["LOGNAME"] == "root")
+        #expect(e["SHELL"] == "/bin/sh")
+        #expect(e["TERM"] == "unknown")
+        #expect(e["SUDO_USER"] == "alice")
+        #expect(e["SUDO_UID"] == "2001")
+        #expect(e["SUDO_GID"] == "2001")
+        #expect(e["SUDO_COMMAND"] == "/usr/bin/id -u")
+        #expect(e["RUNAS_USER"] == "alice")
+    }
+
+    @Test func keptAndDropped() {
+        let e = build(["DISPLAY=:0", "LANG=C.UTF-8", "LC_ALL=../../evil", "LC_TIME=de_DE%n", "TZ=Europe/Paris",
+                       "TERM=xterm-256color", "RANDOM_THING=x", "LD_PRELOAD=/x.so"])
+        #expect(e["DISPLAY"] == ":0")
+        #expect(e["LANG"] == "C.UTF-8")
+        #expect(e["LC_ALL"] == nil)
+        #expect(e["LC_TIME"] == nil)
+        #expect(e["TZ"] == "Europe/Paris")
+        #expect(e["TERM"] == "xterm-256color")
+        #expect(e["RANDOM_THING"] == nil)
+        #expect(e["LD_PRELOAD"] == nil)
+    }
+
+    @Test func timezoneMustStayInZoneinfo() {
+        #expect(build(["TZ=../../../etc/shadow"])["TZ"] == nil)
+        #expect(build(["TZ=/etc/shadow"])["TZ"] == nil)
+        #expect(build(["TZ=:/usr/share/zoneinfo/UTC"])["TZ"] == ":/usr/share/zoneinfo/UTC")
+    }
+
+    @Test func preserveNeverPassesDangerousVariables() {
+        var o = Options()
+        o.preserveEnvironment = ["KEEP", "LD_LIBRARY_PATH", "BASH_ENV", "PYTHONPATH", "FUNC", "SWIFT_DEBUG_HELP"]
+        let e = build(["KEEP=1", "LD_LIBRARY_PATH=/tmp", "BASH_ENV=/tmp/x", "PYTHONPATH=/tmp", "FUNC=() { :; }",
+                       "SWIFT_DEBUG_HELP=1"], options: o)
+        #expect(e["KEEP"] == "1")
+        for name in ["LD_LIBRARY_PATH", "BASH_ENV", "PYTHONPATH", "FUNC", "SWIFT_DEBUG_HELP"] {
+            #expect(e[name] == nil, "\(name) passed")
+        }
+    }
+
+    @Test func explicitSettingsWinLast() {
+        var o = Options()
+        o.setEnvironment = [EnvironmentAssignment(name: "PATH", value: Array("/opt/bin".utf8)),
+                            EnvironmentAssignment(name: "LD_LIBRARY_PATH", value: Array("/opt/lib".utf8))]
+        let e = build([], options: o)
+        #expect(e["PATH"] == "/opt/bin")
+        #expect(e["LD_LIBRARY_PATH"] == "/opt/lib")
+    }
+
+    @Test func pamEnvironmentDoesNotOverrideRunasVariables() {
+        let e = build([], pam: ["FROM_PAM=yes", "HOME=/elsewhere"])
+        #expect(e["FROM_PAM"] == "yes")
+        #expect(e["HOME"] == "/root")
+    }
+}
