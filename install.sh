@@ -81,6 +81,8 @@ trait_of() {
         *) die "unknown backend '$1' (systemd-run, run0 or scopex)" ;;
     esac
 }
+explicit_traits=false
+[ -z "$traits" ] || explicit_traits=true
 [ -z "$backend" ] || add_trait "$(trait_of "$backend")"
 [ -n "$traits" ] || traits=default
 has_trait() { case ",$traits," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
@@ -103,6 +105,18 @@ if [ -z "$backend" ]; then
         1) backend=$special ;;
         *) die "traits '$traits' build several backends ($built): choose one with --backend NAME" ;;
     esac
+fi
+
+# Without --traits, adapt the systemd-run backend to this machine's systemd:
+# before version 254 systemd-run has no --expand-environment (and always
+# expands $VAR), so it needs the WithoutExpandEnv build. Explicit --traits
+# are obeyed as given.
+if ! $explicit_traits && [ "$backend" = systemd-run ] && [ -x "$SYSTEMD_RUN_PATH" ]; then
+    version=$("$SYSTEMD_RUN_PATH" --version 2>/dev/null | sed -n '1s/^systemd \([0-9][0-9]*\).*/\1/p')
+    if [ -n "$version" ] && [ "$version" -lt 254 ]; then
+        add_trait WithoutExpandEnv
+        say "systemd $version here has no systemd-run --expand-environment: adding trait WithoutExpandEnv"
+    fi
 fi
 
 if ! $build_only && [ -z "$DESTDIR" ] && [ "$(id -u)" != 0 ]; then
