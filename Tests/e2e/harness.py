@@ -204,7 +204,7 @@ class Sandbox:
             # makes the final exec an ordinary unprivileged one.
             cmd += ["setpriv", "--reuid=%d" % user.uid, "--regid=%d" % user.gid,
                     "--init-groups", "--", "/usr/bin/env"]
-        return cmd + [RUNAS] + list(args)
+        return cmd + [RUNAS] + list(args)  # str or bytes words
 
     def environment(self, user, extra=None):
         env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "LANG": "C.UTF-8",

@@ -113,6 +113,18 @@ class BackendScenarios:
         self.assertNotIn(ALICE.password, r.out)  # echo was off
         self.assertTrue(r.out.rstrip().endswith("0"), r)
 
+    def test_shell_option_runs_the_target_shell_with_the_command(self):
+        r = self.runas(ALICE, ["-u", "nobody", "-s", "echo", "$0:", "$(id", "-un)"], password=ALICE.password)
+        self.assertEqual((r.rc, r.out), (0, "/bin/sh: nobody\n"), r)
+
+    def test_arguments_pass_byte_for_byte(self):
+        args = [b"/usr/bin/printf", b"%s|", b"\xff\xfe", b"a\\b", b"-u", b" lead", b"tab\there"]
+        cmd = self.box.command(ALICE, [b"-S"] + args)
+        p = subprocess.run(cmd, input=(ALICE.password + "\n").encode(), capture_output=True,
+                           env=self.box.environment(ALICE), timeout=60, cwd="/")
+        self.assertEqual(p.returncode, 0, p)
+        self.assertEqual(p.stdout, b"\xff\xfe|a\\b|-u| lead|tab\there|")
+
     def test_version_names_the_installed_backend(self):
         r = self.box.run(ALICE, ["--version"])
         self.assertEqual(r.rc, 0, r)
@@ -144,6 +156,13 @@ class SystemdRunTests(BackendScenarios, unittest.TestCase):
         self.assertEqual(argv[argv.index("--"):], ["--", "/usr/bin/true", "x y"])
         # systemd-run itself gets a minimal environment, not the command's.
         self.assertEqual(sorted(rec["environ"]), ["PATH", "TERM"])
+
+    def test_pty_on_a_terminal_pipe_otherwise(self):
+        r = self.box.run_on_terminal(ALICE, ["true"], answers=[("password for alice: ", ALICE.password + "\n")])
+        self.assertEqual(r.rc, 0, r)
+        argv = self.box.stub_record("systemd-run")["argv"]
+        self.assertIn("--pty", argv)
+        self.assertNotIn("--pipe", argv)
 
     def test_killed_command_reports_what_systemd_reports(self):
         # systemd-run --wait turns a SIGTERM death into exit status 0
