@@ -125,6 +125,13 @@ class BackendScenarios:
         self.assertEqual(p.returncode, 0, p)
         self.assertEqual(p.stdout, b"\xff\xfe|a\\b|-u| lead|tab\there|")
 
+    def test_pseudo_terminal_prompt_for_another_user(self):
+        r = self.box.run_on_terminal(BOB, ["-u", "nobody", "id", "-un"],
+                                     answers=[("password for bob: ", BOB.password + "\n")])
+        self.assertEqual(r.rc, 0, r)
+        self.assertNotIn(BOB.password, r.out)
+        self.assertTrue(r.out.rstrip().endswith("nobody"), r)
+
     def test_version_names_the_installed_backend(self):
         r = self.box.run(ALICE, ["--version"])
         self.assertEqual(r.rc, 0, r)
