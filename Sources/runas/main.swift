@@ -1,5 +1,6 @@
 // main.swift: the setuid entry point. Hands argv and the environment, as
-// raw bytes, to RunasCore; everything else happens there.
+// raw bytes, to RunasCore, and empties its own environment; everything
+// else happens in RunasCore.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,4 +16,8 @@ let environmentList: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = envir
 if var p = environmentList {
     while let entry = p.pointee { environment.append(bytes(entry)); p += 1 }
 }
+// From here on runas's own process has no environment: nothing the caller
+// set (TZ, locale, ...) can steer libc, NSS or PAM modules running as root.
+// The caller's variables live on only as data for the allow-list.
+clearenv()
 Runas.main(arguments: arguments, environment: environment)
