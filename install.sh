@@ -7,6 +7,7 @@
 #   ./install.sh --backend scopex --pam            native executor, PAM
 #   ./install.sh --traits Run0,PAM                 traits as SwiftPM names them
 #   DESTDIR=/tmp/stage PREFIX=/usr ./install.sh    stage for a package
+#   ./install.sh --backend run0 --plugin-only      swap the backend, core untouched
 #   ./install.sh --uninstall                       remove what install.sh put
 set -eu
 
@@ -18,6 +19,7 @@ RUN0_PATH=${RUN0_PATH:-/usr/bin/run0}
 traits=""
 backend=""
 build_only=false
+plugin_only=false
 uninstall=false
 create_wheel=false
 
@@ -34,6 +36,7 @@ options:
   --backend NAME    systemd-run, run0 or scopex: build it and install it as the backend
   --pam             authenticate through PAM (adds the PAM trait)
   --build-only      build, install nothing
+  --plugin-only     build and install only the backend(s); the installed core is untouched
   --create-wheel    create the group wheel if it does not exist (it starts empty)
   --uninstall       remove the installed runas files
 environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
         --backend=*) backend="${1#--backend=}" ;;
         --pam) add_trait PAM ;;
         --build-only) build_only=true ;;
+        --plugin-only) plugin_only=true ;;
         --create-wheel) create_wheel=true ;;
         --uninstall) uninstall=true ;;
         -h|--help) usage; exit 0 ;;
@@ -154,15 +158,15 @@ build() {
         -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
         --product "$1"
 }
-build runas
+$plugin_only || build runas
 for b in $built; do build "runas-backend-$b"; done
 out="$scratch/release"
-say "built $out/runas and $(for b in $built; do printf '%s ' "$out/librunas-backend-$b.so"; done)"
+say "built $($plugin_only || echo "$out/runas and ")$(for b in $built; do printf '%s ' "$out/librunas-backend-$b.so"; done)"
 $build_only && exit 0
 
 # A real installation: runas is root:wheel 4750, so only wheel can run it.
 group=""
-if [ -z "$DESTDIR" ]; then
+if [ -z "$DESTDIR" ] && ! $plugin_only; then
     if ! getent group wheel >/dev/null; then
         if $create_wheel; then
             groupadd --system wheel
@@ -192,14 +196,20 @@ put() { # put SRC DEST MODE [GROUP]
     chmod "$3" "$tmp"
     mv -f "$tmp" "$2"
 }
+owner_group=""
+[ -n "$DESTDIR" ] || owner_group=root
 install -d -m 0755 "$bindir" "$libdir"
 for b in $built; do
     if [ "$b" = "$backend" ]; then
-        put "$out/librunas-backend-$b.so" "$libdir/backend.so" 0644 ${group:+root}
+        put "$out/librunas-backend-$b.so" "$libdir/backend.so" 0644 $owner_group
     else
-        put "$out/librunas-backend-$b.so" "$libdir/backend-$b.so" 0644 ${group:+root}
+        put "$out/librunas-backend-$b.so" "$libdir/backend-$b.so" 0644 $owner_group
     fi
 done
+if $plugin_only; then
+    say "installed $libdir/backend.so ($backend); $bindir/runas left as it is"
+    exit 0
+fi
 put "$out/runas" "$bindir/runas" 4750 $group
 say "installed $bindir/runas (mode 4750${group:+, root:wheel}) and $libdir/backend.so ($backend)"
 if [ -n "$DESTDIR" ]; then

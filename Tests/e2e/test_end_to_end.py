@@ -333,6 +333,25 @@ class ArtifactTests(unittest.TestCase):
             needed = subprocess.run(["readelf", "-d", path], capture_output=True, text=True).stdout
             self.assertNotIn("libswift", needed)
 
+    def test_swapping_the_backend_leaves_the_core_untouched(self):
+        import hashlib
+        import tempfile
+        with tempfile.TemporaryDirectory() as dest:
+            def install(*args):
+                subprocess.run([os.path.join(REPO, "install.sh")] + list(args), check=True,
+                               env=dict(os.environ, DESTDIR=dest), capture_output=True)
+
+            def digest(rel):
+                with open(os.path.join(dest, "usr/local", rel), "rb") as f:
+                    return hashlib.sha256(f.read()).hexdigest()
+            install("--traits", "SystemdRun,Run0,Scopex", "--backend", "systemd-run")
+            core, backend = digest("bin/runas"), digest("lib/runas/backend.so")
+            install("--traits", "SystemdRun,Run0,Scopex", "--backend", "scopex", "--plugin-only")
+            self.assertEqual(digest("bin/runas"), core)
+            self.assertNotEqual(digest("lib/runas/backend.so"), backend)
+            with open(os.path.join(dest, "usr/local/lib/runas/backend.so"), "rb") as f:
+                self.assertIn(b"scopex", f.read())  # the descriptor's name
+
     def test_staged_modes(self):
         st = os.stat(os.path.join(stage_dir("shadow"), "usr/local/bin/runas"))
         self.assertEqual(st.st_mode & 0o7777, 0o4750)
