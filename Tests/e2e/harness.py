@@ -60,7 +60,8 @@ class User:
     password: str = None
     hash_prefix: bytes = b"$y$"
     groups: tuple = ()
-    shadow_override: str = None  # a literal hash field (locked entries...)
+    shadow_override: str = None  # "!" locks the real hash; any other value replaces it
+    shadow_fields: str = "::"     # the last three fields: inactive:expire:reserved
     home: str = None
 
 
@@ -70,8 +71,15 @@ USERS = [
     User("bob", 2002, 2002, password="b0b's\tpass word", hash_prefix=b"$6$", groups=("wheel",)),
     User("carol", 2003, 2003, password="not an admin", groups=("users",)),
     User("nobody", 65534, 65534, shadow_override="*", home="/nonexistent"),
+    User("dave", 2004, 2004, password="locked out", groups=("wheel",), shadow_override="!"),
+    User("erin", 2005, 2005, password="expired account", groups=("wheel",), shadow_fields=":1:"),
+    User("frank", 2006, 2006, password="old md5 hash", hash_prefix=b"$1$", groups=("wheel",)),
 ]
 EXTRA_GROUPS = [("wheel", WHEEL_GID), ("users", 100), ("proj", 3000), ("nogroup", 65534)]
+
+def user(name):
+    return next(u for u in USERS if u.name == name)
+
 
 ALICE = USERS[1]
 BOB = USERS[2]
@@ -142,8 +150,11 @@ class Sandbox:
             home = u.home or "/home/" + u.name
             shell = "/bin/sh"
             passwd.append("%s:x:%d:%d:%s:%s:%s" % (u.name, u.uid, u.gid, u.name, home, shell))
-            field = u.shadow_override or make_hash(u.password, u.hash_prefix)
-            shadow.append("%s:%s:19000:0:99999:7:::" % (u.name, field))
+            if u.shadow_override == "!":
+                field = "!" + make_hash(u.password, u.hash_prefix)
+            else:
+                field = u.shadow_override or make_hash(u.password, u.hash_prefix)
+            shadow.append("%s:%s:19000:0:99999:7:%s" % (u.name, field, u.shadow_fields))
             if u.name not in groups:
                 groups[u.name] = (u.gid, [])
             for g in u.groups:

@@ -9,7 +9,7 @@ import os
 import subprocess
 import unittest
 
-from harness import ALICE, BOB, CAROL, USERS, HERE, REPO, Sandbox, stage_dir, backend_file
+from harness import ALICE, BOB, CAROL, USERS, HERE, REPO, Sandbox, stage_dir, backend_file, user
 
 ROOT = USERS[0]
 NOBODY = USERS[4]
@@ -269,6 +269,32 @@ class AccessTests(unittest.TestCase):
             r = box.run(ROOT, ["true"])
             self.assertEqual((r.rc, r.err), (1, "runas: no usable backend: /usr/local/lib/runas/backend.so: "
                                                 "No such file or directory\n"))
+
+
+class ShadowEntryTests(unittest.TestCase):
+    """Entries that can never match, and a legacy hash libcrypt still verifies."""
+
+    def _refused_like_a_wrong_password(self, name):
+        u = user(name)
+        with Sandbox() as box:
+            marker = os.path.join(box.shared, "ran")
+            r = box.run(u, ["-S", "/usr/bin/touch", marker], stdin=u.password + "\n")
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn("runas: sorry, try again.", r.err)
+            self.assertIn("runas: 1 incorrect password attempt", r.err)
+            self.assertFalse(os.path.exists(marker))
+
+    def test_locked_entry_refuses_the_right_password(self):
+        self._refused_like_a_wrong_password("dave")
+
+    def test_expired_account_refuses_the_right_password(self):
+        self._refused_like_a_wrong_password("erin")
+
+    def test_md5_hash_still_verifies(self):
+        u = user("frank")
+        with Sandbox() as box:
+            r = box.run(u, ["-S", "id", "-u"], stdin=u.password + "\n")
+            self.assertEqual((r.rc, r.out), (0, "0\n"), r)
 
 
 class PAMTests(unittest.TestCase):
