@@ -13,7 +13,6 @@
 #include "runas_support.h"
 
 extern char **environ;
-static int scrubbed;
 
 __attribute__((constructor(101)))
 static void runas_scrub_swift_environment(void) {
@@ -21,13 +20,9 @@ static void runas_scrub_swift_environment(void) {
         return;
     char **out = environ;
     for (char **in = environ; *in != NULL; in++) {
-        if (strncmp(*in, "SWIFT_", 6) == 0) {
-            scrubbed++;
+        if (strncmp(*in, "SWIFT_", 6) == 0)
             continue;
-        }
         *out++ = *in;
     }
     *out = NULL;
 }
-
-int runas_startup_scrubbed_count(void) { return scrubbed; }

@@ -66,11 +66,10 @@ public enum Runas {
 
         let (path, argv) = try command(options, target: target, cwd: cwd)
         let commandLine = ([path] + argv.dropFirst()).joined(separator: [UInt8(ascii: " ")])
-        var env = CommandEnvironment.build(
+        let env = CommandEnvironment.build(
             callerEnvironment: environment, options: options,
             context: .init(caller: caller, target: target, commandLine: Array(commandLine)),
             pamEnvironment: pamEnvironment)
-        env.removeAll { $0.name.isEmpty }
 
         var flags: UInt32 = 0
         if options.shell { flags |= RUNAS_REQUEST_SHELL.rawValue }

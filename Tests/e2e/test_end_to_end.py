@@ -271,6 +271,17 @@ class AccessTests(unittest.TestCase):
                                                 "No such file or directory\n"))
 
 
+class SetuidHygieneTests(unittest.TestCase):
+    def test_swift_runtime_variables_are_dropped_when_setuid(self):
+        # Without the start-up scrub the Swift runtime prints its debug help
+        # (measured: it honours SWIFT_DEBUG_HELP even in a setuid process).
+        with Sandbox() as box:
+            r = box.run(ALICE, ["--help"], env={"SWIFT_DEBUG_HELP": "1", "SWIFT_DETERMINISTIC_HASHING": "1"})
+            self.assertEqual(r.rc, 0, r)
+            self.assertEqual(r.err, "")
+            self.assertTrue(r.out.startswith("usage: runas"), r)
+
+
 class ShadowEntryTests(unittest.TestCase):
     """Entries that can never match, and a legacy hash libcrypt still verifies."""
 

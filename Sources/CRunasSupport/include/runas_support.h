@@ -14,8 +14,4 @@ const char *runas_config_backend_path(void);
 /* syslog(priority, "%s", message). */
 void runas_syslog(int priority, const char *message);
 
-/* How many SWIFT_* variables the start-up constructor removed (for tests
- * and --check); 0 when the process was not started setuid. */
-int runas_startup_scrubbed_count(void);
-
 #endif
