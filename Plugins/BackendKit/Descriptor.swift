@@ -10,7 +10,7 @@ public typealias BackendRunFunction = @convention(c) (
 /// Allocates (once per call; the core calls it once) and fills the backend
 /// record. Name and version are static strings, so the pointers stay valid.
 public func makeBackendDescriptor(
-    name: StaticString, version: StaticString, run: BackendRunFunction
+    name: StaticString, version: StaticString, flags: UInt32 = 0, run: BackendRunFunction
 ) -> UnsafePointer<runas_backend> {
     let record = UnsafeMutablePointer<runas_backend>.allocate(capacity: 1)
     record.initialize(to: runas_backend(
@@ -20,7 +20,8 @@ public func makeBackendDescriptor(
         struct_size: UInt32(MemoryLayout<runas_backend>.size),
         name: staticCString(name),
         version: staticCString(version),
-        run: run))
+        run: run,
+        flags: flags))
     return UnsafePointer(record)
 }
 

@@ -8,7 +8,9 @@ import BackendPOSIX
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "scopex", version: "0.1.0", run: scopexRun)
+    // It waits for the command, so a PAM build can hold a session around it.
+    makeBackendDescriptor(name: "scopex", version: "0.2.0",
+                          flags: RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue, run: scopexRun)
 }
 
 /// Which step of the child failed; sent to the parent with errno through a

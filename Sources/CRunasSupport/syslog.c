@@ -1,6 +1,12 @@
-/* syslog.c: a non-variadic syslog entry point for Swift. */
+/* syslog.c: openlog with a static ident (openlog keeps the pointer, so it
+ * must not be a temporary from Swift) and a non-variadic syslog for Swift. */
 #include <syslog.h>
 #include "runas_support.h"
+
+void runas_openlog(void) {
+    static const char ident[] = "runas";
+    openlog(ident, LOG_PID, LOG_AUTHPRIV);
+}
 
 void runas_syslog(int priority, const char *message) {
     syslog(priority, "%s", message);

@@ -11,67 +11,119 @@ public struct AuthenticationContext {
     public var nonInteractive: Bool
     public var prompt: String
     public var tty: String?
+    /// False for root, and for callers who gain nothing (see Runas).
+    public var needsPassword: Bool
+    /// The backend waits for the command, so a PAM session can be held
+    /// open around it (scopex); other backends leave sessions to systemd.
+    public var wantsSession: Bool
+}
+
+/// What authentication leaves for the rest of the run: the environment the
+/// authentication stack wants the command to have, and in PAM builds the
+/// open PAM transaction, for the session.
+public final class AuthenticatedCaller {
+    public internal(set) var environment: [String] = []
+    #if PAM
+    var transaction: PAMTransaction?
+    #endif
+
+    init() {}
+
+    /// For a backend that waits: the PAM session for the target (PAM_USER
+    /// becomes the target, credentials, session); returns the environment
+    /// for the command. Without PAM, nothing to open.
+    public func openSession(for target: Account) throws(Failure) -> [String] {
+        #if PAM
+        if let transaction {
+            environment = try transaction.openSession(for: target.name)
+        }
+        #endif
+        return environment
+    }
+
+    /// Closes the session (if one is open) and ends PAM.
+    public func finish() {
+        #if PAM
+        transaction?.finish()
+        transaction = nil
+        #endif
+    }
 }
 
 public enum Authenticator {
     public static let maximumTries = 3
 
-    /// Returns the environment the authentication stack wants the command
-    /// to have (PAM only), or throws the refusal.
-    public static func authenticate(_ context: AuthenticationContext) throws(Failure) -> [String] {
+    public static func authenticate(_ context: AuthenticationContext) throws(Failure) -> AuthenticatedCaller {
         #if PAM
         return try PAMAuthenticator.authenticate(context)
         #else
-        try authenticateWithShadow(context)
-        return []
+        if context.needsPassword { try authenticateWithShadow(context) }
+        return AuthenticatedCaller()
         #endif
     }
 
     static func authenticateWithShadow(_ context: AuthenticationContext) throws(Failure) {
         let name = context.caller.name
         guard let entry = ShadowAuthenticator.entry(for: name) else {
-            SystemLog.refusal(of: name, "no shadow entry")
-            throw Failure("cannot read the password entry of \(name)")
+            throw Failure("cannot read the password entry of \(name)", log: "no shadow entry")
         }
         if context.nonInteractive { throw Failure("a password is required") }
-        var failures = 0
-        while failures < maximumTries {
+        var tries = FailedTries()
+        while true {
             guard let password = try PasswordPrompt.read(prompt: context.prompt, from: context.source) else {
-                throw noPassword(after: failures)
+                throw tries.noPassword()
             }
             let verdict = ShadowAuthenticator.verify(password, against: entry)
             password.wipe()
             switch verdict {
             case .match:
+                tries.succeeded()
                 return
             case .mismatch:
-                SystemLog.refusal(of: name, "incorrect password")
+                try tries.failed(nil)
             case .refused(let reason):
-                SystemLog.refusal(of: name, reason)
+                try tries.failed(reason)
             }
-            failures += 1
-            try afterFailure(failures)
         }
     }
+}
 
-    /// The delay after a wrong password (1.5 s to 3 s, random), then either
-    /// "sorry, try again." or the final refusal.
-    static func afterFailure(_ failures: Int) throws(Failure) {
-        var delay = timespec(tv_sec: 0, tv_nsec: 0)
-        let ms = Int.random(in: 1500...3000)
-        delay.tv_sec = ms / 1000
-        delay.tv_nsec = (ms % 1000) * 1_000_000
-        var remaining = timespec()
-        while nanosleep(&delay, &remaining) != 0 && errno == EINTR { delay = remaining }
-        if failures >= maximumTries {
-            throw Failure("\(maximumTries) incorrect password attempts")
+/// Counts wrong passwords: after each, the delay and "sorry, try again.";
+/// after the third, the refusal. Reasons the user is not told (a locked
+/// account looks like a wrong password) go to the log only.
+struct FailedTries {
+    private(set) var count = 0
+    private var reasons: [String] = []
+
+    /// `last`: the authentication stack said not to try again.
+    mutating func failed(_ reason: String?, last: Bool = false) throws(Failure) {
+        count += 1
+        if let reason, !reasons.contains(reason) { reasons.append(reason) }
+        FailedTries.delay()
+        if count >= Authenticator.maximumTries || last {
+            throw Failure(summary, log: logged)
         }
         printError("sorry, try again.")
     }
 
-    static func noPassword(after failures: Int) -> Failure {
-        failures == 0
-            ? Failure("no password given")
-            : Failure("\(failures) incorrect password attempt\(failures == 1 ? "" : "s")")
+    /// End of input (or a cancelled askpass): no more tries.
+    func noPassword() -> Failure {
+        count == 0 ? Failure("no password given") : Failure(summary, log: logged)
+    }
+
+    /// A right password after wrong ones: the wrong ones are still logged.
+    func succeeded() {
+        if count > 0 { SystemLog.note(logged) }
+    }
+
+    var summary: String { "\(count) incorrect password attempt\(count == 1 ? "" : "s")" }
+    var logged: String { reasons.isEmpty ? summary : "\(summary) (\(reasons.joined(separator: ", ")))" }
+
+    /// 1.5 s to 3 s, random, slept out in full.
+    static func delay() {
+        let ms = Int.random(in: 1500...3000)
+        var delay = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&delay, &remaining) != 0 && errno == EINTR { delay = remaining }
     }
 }

@@ -16,11 +16,25 @@ public struct LoadedBackend {
     public let path: String
     public let descriptor: UnsafePointer<runas_backend>
 
-    public var name: String { String(cString: descriptor.pointee.name) }
-    public var version: String {
-        descriptor.pointee.version.map { String(cString: $0) } ?? "unknown"
+    // Fields are read one by one through pointer(to:) (an older backend's
+    // record may be shorter than ours); key paths spelled with their
+    // Optional types, so no force-unwrap component sneaks into them.
+    public var name: String {
+        let p: UnsafePointer<CChar>? = descriptor.pointer(to: \runas_backend.name)!.pointee
+        return p.map { String(cString: $0) } ?? "unnamed"
     }
-    public var abi: String { "\(descriptor.pointee.abi_major).\(descriptor.pointee.abi_minor)" }
+    public var version: String {
+        let p: UnsafePointer<CChar>? = descriptor.pointer(to: \runas_backend.version)!.pointee
+        return p.map { String(cString: $0) } ?? "unknown"
+    }
+    public var abi: String { "\(descriptor.pointer(to: \.abi_major)!.pointee).\(descriptor.pointer(to: \.abi_minor)!.pointee)" }
+
+    /// The backend runs the command as a child and returns its status
+    /// (ABI 1.1 flag; a 1.0 backend is taken to replace the process).
+    public var waitsForCommand: Bool {
+        guard BackendLoader.has(descriptor, \.flags) else { return false }
+        return descriptor.pointer(to: \.flags)!.pointee & RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue != 0
+    }
 }
 
 public enum BackendLoader {
@@ -66,15 +80,27 @@ public enum BackendLoader {
         }
         let function = unsafeBitCast(symbol, to: runas_backend_entry_v1.self)
         guard let descriptor = function() else { throw Failure("backend \(path) returned no descriptor") }
-        let d = descriptor.pointee
-        guard d.magic == RUNAS_BACKEND_MAGIC else { throw Failure("\(path) is not a runas backend (bad magic)") }
-        guard d.abi_major == UInt16(RUNAS_BACKEND_ABI_MAJOR) else {
-            throw Failure("backend \(path) was built for ABI \(d.abi_major).\(d.abi_minor), this runas speaks ABI \(ours)")
+        // Field by field: a backend of an older minor version has a shorter
+        // record, so it is never copied whole.
+        let magic = descriptor.pointer(to: \.magic)!.pointee
+        let major = descriptor.pointer(to: \.abi_major)!.pointee
+        let minor = descriptor.pointer(to: \.abi_minor)!.pointee
+        guard magic == RUNAS_BACKEND_MAGIC else { throw Failure("\(path) is not a runas backend (bad magic)") }
+        guard major == UInt16(RUNAS_BACKEND_ABI_MAJOR) else {
+            throw Failure("backend \(path) was built for ABI \(major).\(minor), this runas speaks ABI \(ours)")
         }
-        guard Int(d.struct_size) >= MemoryLayout<runas_backend>.size, d.name != nil, d.run != nil else {
+        // Every 1.0 field must be there; later ones are read only if present.
+        guard has(descriptor, \.run), descriptor.pointer(to: \.name)!.pointee != nil,
+              descriptor.pointer(to: \.run)!.pointee != nil else {
             throw Failure("backend \(path) has an incomplete descriptor")
         }
         return LoadedBackend(path: path, descriptor: descriptor)
+    }
+
+    /// Whether the record, by its struct_size, contains the field.
+    static func has<T>(_ d: UnsafePointer<runas_backend>, _ field: KeyPath<runas_backend, T>) -> Bool {
+        let end = MemoryLayout<runas_backend>.offset(of: field)! + MemoryLayout<T>.size
+        return Int(d.pointer(to: \.struct_size)!.pointee) >= end
     }
 
     /// Each directory from / down to the file's parent must be root-owned

@@ -8,10 +8,15 @@ import Glibc
 public struct Failure: Error, Equatable, Sendable {
     public var message: String
     public var exitStatus: Int32
+    /// What syslog records, when it is not the message the user sees (a
+    /// locked account looks like a wrong password to the user, not in the
+    /// log). nil: the message.
+    public var logReason: String?
 
-    public init(_ message: String, exitStatus: Int32 = 1) {
+    public init(_ message: String, exitStatus: Int32 = 1, log logReason: String? = nil) {
         self.message = message
         self.exitStatus = exitStatus
+        self.logReason = logReason
     }
 }
 
@@ -34,7 +39,9 @@ func printError(_ message: String) {
     writeAll(2, "runas: " + visible(message) + "\n")
 }
 
+/// Every refusal once the caller is known is logged, then shown.
 func exitWith(_ failure: Failure) -> Never {
+    SystemLog.refusal(failure.logReason ?? failure.message)
     printError(failure.message)
     exit(failure.exitStatus)
 }

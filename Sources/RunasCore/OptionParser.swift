@@ -21,6 +21,8 @@ public enum OptionParser {
         Spec(short: "s", long: "shell", kind: .flag),
         Spec(short: "n", long: "non-interactive", kind: .flag),
         Spec(short: "S", long: "stdin", kind: .flag),
+        Spec(short: "A", long: "askpass", kind: .flag),
+        Spec(short: "p", long: "prompt", kind: .value),
         Spec(short: nil, long: "env", kind: .value),
         Spec(short: nil, long: "preserve-env", kind: .value),
         Spec(short: "D", long: "chdir", kind: .value),
@@ -108,6 +110,8 @@ public enum OptionParser {
         case "shell": o.shell = true
         case "non-interactive": o.nonInteractive = true
         case "stdin": o.passwordFromStdin = true
+        case "askpass": o.askpass = true
+        case "prompt": o.prompt = value ?? ""
         case "env":
             guard let a = EnvironmentAssignment(parsing: Array((value ?? "").utf8)) else {
                 throw Failure("--env wants VAR=VALUE, got '\(value ?? "")'" + hint)
@@ -139,6 +143,9 @@ public enum OptionParser {
                 throw Failure("--\(o.mode == .help ? "help" : "version") takes no command" + hint)
             }
         case .run:
+            if o.askpass && o.passwordFromStdin {
+                throw Failure("-A and -S cannot be used together" + hint)
+            }
             if o.command.isEmpty && !o.shell {
                 throw Failure("no command given" + hint)
             }

@@ -14,6 +14,10 @@ public struct Options: Equatable, Sendable {
     public var nonInteractive = false
     /// -S/--stdin: read the password from standard input.
     public var passwordFromStdin = false
+    /// -A/--askpass: read the password from the RUNAS_ASKPASS helper.
+    public var askpass = false
+    /// -p/--prompt TEXT (with %-escapes); nil: RUNAS_PROMPT or the default.
+    public var prompt: String?
     /// --env VAR=VAL, in order.
     public var setEnvironment: [EnvironmentAssignment] = []
     /// --preserve-env LIST: names of caller variables to keep.

@@ -1,6 +1,13 @@
-// PAMAuthenticator.swift: authentication through PAM (trait PAM), service
-// "runas", PAM user the caller. The conversation asks through the same
-// prompt code as the shadow mode.
+// PAMAuthenticator.swift: authentication through PAM (trait PAM).
+//
+// Service "runas"; the PAM user is the caller, PAM_RUSER the caller,
+// PAM_TTY the terminal (ttyname), PAM_RHOST never set. pam_authenticate
+// with PAM_DISALLOW_NULL_AUTHTOK, then pam_acct_mgmt; an expired password
+// is changed with pam_chauthtok unless -n. A module that changes PAM_USER
+// during authentication is refused. For a backend that waits for the
+// command (scopex) the transaction stays open: PAM_USER becomes the
+// target, credentials are established and the session opened, and both are
+// closed when the command has ended, as doas does.
 #if PAM
 #if canImport(Glibc)
 import Glibc
@@ -8,121 +15,212 @@ import Glibc
 import CPAM
 
 enum PAMAuthenticator {
-    /// State the conversation callback reaches through appdata_ptr.
-    final class Conversation {
-        let context: AuthenticationContext
-        var endOfInput = false
-        var failure: Failure?
-        init(_ context: AuthenticationContext) { self.context = context }
+    static func authenticate(_ context: AuthenticationContext) throws(Failure) -> AuthenticatedCaller {
+        let result = AuthenticatedCaller()
+        guard context.needsPassword || context.wantsSession else { return result }
+        let transaction = try PAMTransaction(context)
+        if context.needsPassword {
+            try transaction.authenticate()
+            try transaction.checkAccount()
+        }
+        if context.wantsSession {
+            result.transaction = transaction
+        } else {
+            result.environment = transaction.environment()
+            transaction.finish()
+        }
+        return result
+    }
+}
+
+/// One pam_start ... pam_end.
+final class PAMTransaction {
+    let handle: OpaquePointer
+    let conversation: PAMConversation
+    var status: Int32 = PAM_SUCCESS
+    var credentials = false
+    var session = false
+    var ended = false
+
+    init(_ context: AuthenticationContext) throws(Failure) {
+        conversation = PAMConversation(context)
+        var conv = pam_conv(conv: pamConverse, appdata_ptr: Unmanaged.passUnretained(conversation).toOpaque())
+        var h: OpaquePointer?
+        let rc = pam_start("runas", context.caller.name, &conv, &h)
+        guard rc == PAM_SUCCESS, let h else {
+            throw Failure("PAM could not start: \(String(cString: pam_strerror(h, rc)))")
+        }
+        handle = h
+        pam_set_item(handle, PAM_RUSER, context.caller.name)
+        if let tty = context.tty { pam_set_item(handle, PAM_TTY, tty) }
     }
 
-    static func authenticate(_ context: AuthenticationContext) throws(Failure) -> [String] {
-        let state = Conversation(context)
-        var conv = pam_conv(conv: converse, appdata_ptr: Unmanaged.passUnretained(state).toOpaque())
-        var handle: OpaquePointer?
-        let name = context.caller.name
-        var rc = pam_start("runas", name, &conv, &handle)
-        guard rc == PAM_SUCCESS, let pamh = handle else {
-            throw Failure("PAM could not start: \(String(cString: pam_strerror(handle, rc)))")
-        }
-        var ended = false
-        defer { if !ended { pam_end(pamh, rc) } }
-        pam_set_item(pamh, PAM_RUSER, name)
-        if let tty = context.tty { pam_set_item(pamh, PAM_TTY, tty) }
+    deinit { finish() }
 
-        var failures = 0
+    var context: AuthenticationContext { conversation.context }
+
+    func text(_ rc: Int32) -> String { String(cString: pam_strerror(handle, rc)) }
+
+    func authenticate() throws(Failure) {
+        var tries = FailedTries()
         while true {
-            rc = pam_authenticate(pamh, Int32(PAM_DISALLOW_NULL_AUTHTOK))
-            if rc == PAM_SUCCESS { break }
-            if let f = state.failure { throw f }
-            if state.endOfInput { throw Authenticator.noPassword(after: failures) }
-            SystemLog.refusal(of: name, "PAM: \(String(cString: pam_strerror(pamh, rc)))")
-            if rc != PAM_AUTH_ERR && rc != PAM_PERM_DENIED && rc != PAM_MAXTRIES {
-                throw Failure("authentication failed: \(String(cString: pam_strerror(pamh, rc)))")
+            conversation.reset()
+            let rc = pam_authenticate(handle, Int32(PAM_DISALLOW_NULL_AUTHTOK))
+            if rc == PAM_SUCCESS {
+                tries.succeeded()
+                break
             }
-            failures += 1
-            try Authenticator.afterFailure(failures)
+            if let failure = conversation.failure { throw failure }
+            if conversation.endOfInput { throw tries.noPassword() }
+            if conversation.overlong {
+                try tries.failed("password longer than \(Secret.capacity) bytes")
+                continue
+            }
+            guard rc == PAM_AUTH_ERR || rc == PAM_PERM_DENIED || rc == PAM_MAXTRIES else {
+                throw Failure("authentication failed: \(text(rc))")
+            }
+            // PAM_MAXTRIES: a module has counted enough tries; stop asking.
+            try tries.failed(rc == PAM_PERM_DENIED ? "PAM: \(text(rc))" : nil, last: rc == PAM_MAXTRIES)
         }
         // A module must not change who was authenticated.
         var item: UnsafeRawPointer?
-        guard pam_get_item(pamh, PAM_USER, &item) == PAM_SUCCESS, let item,
-              String(cString: item.assumingMemoryBound(to: CChar.self)) == name else {
-            throw Failure("PAM changed the user during authentication; refusing")
+        guard pam_get_item(handle, PAM_USER, &item) == PAM_SUCCESS, let item,
+              String(cString: item.assumingMemoryBound(to: CChar.self)) == context.caller.name else {
+            throw Failure("PAM changed the user during authentication; refusing",
+                          log: "PAM changed PAM_USER during authentication")
         }
-        rc = pam_acct_mgmt(pamh, 0)
-        if rc == PAM_NEW_AUTHTOK_REQD {
-            if context.nonInteractive { throw Failure("your password has expired and must be changed") }
-            rc = pam_chauthtok(pamh, Int32(PAM_CHANGE_EXPIRED_AUTHTOK))
-        }
-        guard rc == PAM_SUCCESS else {
-            SystemLog.refusal(of: name, "PAM account: \(String(cString: pam_strerror(pamh, rc)))")
-            throw Failure("account not usable: \(String(cString: pam_strerror(pamh, rc)))")
-        }
-        var environment: [String] = []
-        if let list = pam_getenvlist(pamh) {
-            var p = list
-            while let entry = p.pointee {
-                environment.append(String(cString: entry))
-                explicit_bzero(entry, strlen(entry))
-                free(entry)
-                p += 1
-            }
-            free(list)
-        }
-        ended = true
-        pam_end(pamh, PAM_SUCCESS)
-        return environment
     }
 
-    /// The PAM conversation function: prompts go through PasswordPrompt,
-    /// messages to the terminal, anything unexpected fails the conversation.
-    static let converse: @convention(c) (
-        Int32, UnsafeMutablePointer<UnsafePointer<pam_message>?>?,
-        UnsafeMutablePointer<UnsafeMutablePointer<pam_response>?>?, UnsafeMutableRawPointer?
-    ) -> Int32 = { count, messages, responses, appdata in
-        guard count > 0, count <= PAM_MAX_NUM_MSG, let messages, let responses, let appdata else {
-            return PAM_CONV_ERR
-        }
-        let state = Unmanaged<Conversation>.fromOpaque(appdata).takeUnretainedValue()
-        guard let replies = calloc(Int(count), MemoryLayout<pam_response>.size)?
-            .assumingMemoryBound(to: pam_response.self) else { return PAM_BUF_ERR }
-        func fail(_ code: Int32) -> Int32 {
-            for i in 0..<Int(count) {
-                if let r = replies[i].resp { explicit_bzero(r, strlen(r)); free(r) }
+    func checkAccount() throws(Failure) {
+        var rc = pam_acct_mgmt(handle, 0)
+        if rc == PAM_NEW_AUTHTOK_REQD {
+            if context.nonInteractive {
+                throw Failure("your password has expired and must be changed (not with -n)",
+                              log: "password expired, not changed (-n)")
             }
-            free(replies)
-            return code
+            conversation.reset()
+            rc = pam_chauthtok(handle, Int32(PAM_CHANGE_EXPIRED_AUTHTOK))
+            if rc != PAM_SUCCESS {
+                if let failure = conversation.failure { throw failure }
+                throw Failure("your password has expired and could not be changed: \(text(rc))",
+                              log: "password expired, change failed: \(text(rc))")
+            }
+            return
         }
+        guard rc == PAM_SUCCESS else {
+            throw Failure("account not usable: \(text(rc))", log: "PAM account: \(text(rc))")
+        }
+    }
+
+    func openSession(for target: String) throws(Failure) -> [String] {
+        var rc = pam_set_item(handle, PAM_USER, target)
+        guard rc == PAM_SUCCESS else { throw Failure("PAM: cannot set the target user: \(text(rc))") }
+        rc = pam_setcred(handle, Int32(PAM_ESTABLISH_CRED))
+        guard rc == PAM_SUCCESS else { throw Failure("PAM: cannot establish credentials: \(text(rc))") }
+        credentials = true
+        rc = pam_open_session(handle, 0)
+        guard rc == PAM_SUCCESS else { throw Failure("PAM: cannot open a session: \(text(rc))") }
+        session = true
+        return environment()
+    }
+
+    /// The PAM environment (pam_env, pam_systemd, ...), copied and wiped.
+    func environment() -> [String] {
+        var result: [String] = []
+        guard let list = pam_getenvlist(handle) else { return result }
+        var p = list
+        while let entry = p.pointee {
+            result.append(String(cString: entry))
+            explicit_bzero(entry, strlen(entry))
+            free(entry)
+            p += 1
+        }
+        free(list)
+        return result
+    }
+
+    /// Closes what was opened, in reverse order, and ends PAM.
+    func finish() {
+        guard !ended else { return }
+        ended = true
+        if session { pam_close_session(handle, 0) }
+        if credentials { pam_setcred(handle, Int32(PAM_DELETE_CRED)) }
+        pam_end(handle, status)
+    }
+}
+
+/// State the conversation function reaches through appdata_ptr.
+final class PAMConversation {
+    let context: AuthenticationContext
+    var endOfInput = false
+    var overlong = false
+    var failure: Failure?
+
+    init(_ context: AuthenticationContext) { self.context = context }
+
+    func reset() {
+        endOfInput = false
+        overlong = false
+        failure = nil
+    }
+}
+
+/// The PAM conversation function: prompts go through PasswordPrompt (PAM's
+/// own "Password: " becomes runas's prompt), information and error
+/// messages go where the prompt goes, any other style fails the
+/// conversation (never a crash).
+let pamConverse: @convention(c) (
+    Int32, UnsafeMutablePointer<UnsafePointer<pam_message>?>?,
+    UnsafeMutablePointer<UnsafeMutablePointer<pam_response>?>?, UnsafeMutableRawPointer?
+) -> Int32 = { count, messages, responses, appdata in
+    guard count > 0, count <= PAM_MAX_NUM_MSG, let messages, let responses, let appdata else {
+        return PAM_CONV_ERR
+    }
+    let state = Unmanaged<PAMConversation>.fromOpaque(appdata).takeUnretainedValue()
+    guard let replies = calloc(Int(count), MemoryLayout<pam_response>.size)?
+        .assumingMemoryBound(to: pam_response.self) else { return PAM_BUF_ERR }
+    func fail(_ code: Int32) -> Int32 {
         for i in 0..<Int(count) {
-            guard let message = messages[i]?.pointee else { return fail(PAM_CONV_ERR) }
-            let text = message.msg.map { String(cString: $0) } ?? ""
-            switch message.msg_style {
-            case PAM_PROMPT_ECHO_OFF, PAM_PROMPT_ECHO_ON:
-                if state.context.nonInteractive {
-                    state.failure = Failure("a password is required")
-                    return fail(PAM_CONV_ERR)
-                }
-                let echo = message.msg_style == PAM_PROMPT_ECHO_ON
-                let prompt = (!echo && (text == "Password: " || text.isEmpty)) ? state.context.prompt : text
-                do throws(Failure) {
-                    guard let secret = try PasswordPrompt.read(prompt: prompt, from: state.context.source, echo: echo) else {
-                        state.endOfInput = true
-                        return fail(PAM_CONV_ERR)
-                    }
-                    replies[i].resp = strdup(secret.cString)
-                    secret.wipe()
-                } catch {
-                    state.failure = error
-                    return fail(PAM_CONV_ERR)
-                }
-            case PAM_ERROR_MSG, PAM_TEXT_INFO:
-                PasswordPrompt.show(text, on: state.context.source)
-            default:
+            if let r = replies[i].resp { explicit_bzero(r, strlen(r)); free(r) }
+        }
+        free(replies)
+        return code
+    }
+    for i in 0..<Int(count) {
+        guard let message = messages[i]?.pointee else { return fail(PAM_CONV_ERR) }
+        let text = message.msg.map { String(cString: $0) } ?? ""
+        switch message.msg_style {
+        case PAM_PROMPT_ECHO_OFF, PAM_PROMPT_ECHO_ON:
+            if state.context.nonInteractive {
+                state.failure = Failure("a password is required")
                 return fail(PAM_CONV_ERR)
             }
+            let echo = message.msg_style == PAM_PROMPT_ECHO_ON
+            let prompt = (!echo && (text == "Password: " || text.isEmpty)) ? state.context.prompt : text
+            do throws(Failure) {
+                guard let secret = try PasswordPrompt.read(prompt: prompt, from: state.context.source, echo: echo) else {
+                    state.endOfInput = true
+                    return fail(PAM_CONV_ERR)
+                }
+                if secret.overflowed {
+                    secret.wipe()
+                    state.overlong = true
+                    return fail(PAM_CONV_ERR)
+                }
+                replies[i].resp = strdup(secret.cString)
+                secret.wipe()
+                if replies[i].resp == nil { return fail(PAM_BUF_ERR) }
+            } catch {
+                state.failure = error
+                return fail(PAM_CONV_ERR)
+            }
+        case PAM_ERROR_MSG, PAM_TEXT_INFO:
+            PasswordPrompt.show(text, on: state.context.source)
+        default:
+            return fail(PAM_CONV_ERR)
         }
-        responses.pointee = replies
-        return PAM_SUCCESS
     }
+    responses.pointee = replies
+    return PAM_SUCCESS
 }
 #endif

@@ -1,15 +1,26 @@
-// PasswordPrompt.swift: asks for a password on the terminal (/dev/tty,
-// opened by runas itself, echo off) or, with -S, reads one line from
-// standard input. Terminal settings are restored on every way out,
-// including the signals that end the process.
+// PasswordPrompt.swift: reads one password: on the terminal (/dev/tty,
+// opened by runas itself, echo off), or with -S one line of standard input,
+// or with -A from the askpass helper's output.
+//
+// On the terminal: typeahead is discarded before the prompt appears; echo
+// is put back on every way out. A signal that would end the process (^C,
+// SIGTERM, SIGHUP, ^\) first restores the terminal, discarding a half-typed
+// password, then takes effect; a stop (^Z, SIGTTIN, SIGTTOU) restores the
+// terminal, stops, and after SIGCONT prompts again (prompt_signals.c).
 #if canImport(Glibc)
 import Glibc
 #endif
+import CRunasSupport
 
-public enum PasswordSource: Sendable { case terminal, standardInput }
+public enum PasswordSource: Sendable, Equatable {
+    case terminal
+    case standardInput
+    /// -A: the helper's absolute path, run as the caller with this environment.
+    case askpass(program: [UInt8], environment: [[UInt8]])
+}
 
 public enum PasswordPrompt {
-    /// How long the prompt waits for a line.
+    /// How long a prompt waits for its line.
     static let timeoutMilliseconds: Int32 = 5 * 60 * 1000
 
     /// Reads one password. nil means end of input before anything was typed.
@@ -18,11 +29,13 @@ public enum PasswordPrompt {
         case .standardInput:
             writeAll(2, prompt)
             defer { writeAll(2, "\n") }
-            return try readLine(fd: 0)
+            return try readLine(fd: 0).secret()
+        case .askpass(let program, let environment):
+            return try AskpassHelper.read(prompt: prompt, program: program, environment: environment)
         case .terminal:
             let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
             guard fd >= 0 else {
-                throw Failure("a terminal is required to read the password; use -S to read it from standard input")
+                throw Failure("a terminal is required to read the password; use -S to read it from standard input, or -A")
             }
             defer { close(fd) }
             return try readFromTerminal(fd: fd, prompt: prompt, echo: echo)
@@ -40,77 +53,93 @@ public enum PasswordPrompt {
     }
 
     private static func readFromTerminal(fd: Int32, prompt: String, echo: Bool) throws(Failure) -> Secret? {
-        var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else { throw Failure("cannot read terminal settings: \(describeErrno(errno))") }
-        // Typeahead typed before the prompt appeared is not the password.
-        tcflush(fd, TCIFLUSH)
-        writeAll(fd, prompt)
-        if !echo {
-            var quiet = saved
-            quiet.c_lflag &= ~tcflag_t(ECHO | ECHONL)
-            TerminalGuard.arm(fd: fd, saved: saved)
-            tcsetattr(fd, TCSAFLUSH, &quiet)
-        }
-        defer {
-            if !echo {
-                tcsetattr(fd, TCSAFLUSH, &saved)
-                TerminalGuard.disarm()
-                writeAll(fd, "\n")
+        while true {
+            var saved = termios()
+            guard tcgetattr(fd, &saved) == 0 else {
+                throw Failure("cannot read terminal settings: \(describeErrno(errno))")
+            }
+            var asking = saved
+            if !echo { asking.c_lflag &= ~tcflag_t(ECHO | ECHONL) }
+            // TCSAFLUSH: typeahead from before the prompt is not the password.
+            // From a background job this stops runas (SIGTTOU), as it should.
+            tcsetattr(fd, TCSAFLUSH, &asking)
+            runas_prompt_signals_catch()
+            writeAll(fd, prompt)
+            let outcome: LineOutcome
+            do {
+                outcome = try readLine(fd: fd)
+            } catch {
+                restore(fd, &saved, discardInput: true, echoNewline: !echo)
+                runas_prompt_signals_release(0)
+                throw error
+            }
+            switch outcome {
+            case .line, .endOfInput:
+                restore(fd, &saved, discardInput: false, echoNewline: !echo)
+                runas_prompt_signals_release(0)
+                return outcome.secret()
+            case .signal(let signal):
+                // A half-typed password is discarded, never left for the shell.
+                restore(fd, &saved, discardInput: true, echoNewline: true)
+                runas_prompt_signals_release(signal)
+                // Still here: it was a stop and we were continued (or the
+                // stop was discarded): ask again from the start.
+                if signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU { continue }
+                throw Failure("interrupted")
             }
         }
-        return try readLine(fd: fd)
+    }
+
+    private static func restore(_ fd: Int32, _ saved: inout termios, discardInput: Bool, echoNewline: Bool) {
+        tcsetattr(fd, discardInput ? TCSAFLUSH : TCSADRAIN, &saved)
+        if echoNewline { writeAll(fd, "\n") }
+    }
+
+    enum LineOutcome {
+        case line(Secret)
+        case endOfInput
+        case signal(Int32)
+
+        func secret() -> Secret? {
+            if case .line(let s) = self { return s }
+            return nil
+        }
     }
 
     /// One line, a byte at a time (so nothing after the newline is taken
-    /// from a stdin the command will read), bounded, with a timeout.
-    static func readLine(fd: Int32) throws(Failure) -> Secret? {
+    /// from a stdin the command will read), bounded (Secret), within the
+    /// timeout. A caught prompt signal ends the wait.
+    static func readLine(fd: Int32, timeout: Int32 = timeoutMilliseconds) throws(Failure) -> LineOutcome {
         let secret = Secret()
         var sawAnything = false
         var byte: UInt8 = 0
+        let deadline = monotonicMilliseconds() + Int64(timeout)
         while true {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&p, 1, timeoutMilliseconds)
-            if ready < 0 && errno == EINTR { continue }
-            if ready == 0 { throw Failure("timed out reading the password") }
+            let left = deadline - monotonicMilliseconds()
+            if left <= 0 { throw Failure("timed out reading the password") }
+            var signal: Int32 = 0
+            switch runas_prompt_wait(fd, Int32(left), &signal) {
+            case 0: throw Failure("timed out reading the password")
+            case 2: return .signal(signal)
+            case 3: continue
+            case -1:
+                if errno == EINTR { continue }
+                throw Failure("cannot read the password: \(describeErrno(errno))")
+            default: break
+            }
             let n = Glibc.read(fd, &byte, 1)
-            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if n < 0 { throw Failure("cannot read the password: \(describeErrno(errno))") }
-            if n == 0 { return sawAnything ? secret : nil }
+            if n == 0 { return sawAnything ? .line(secret) : .endOfInput }
             sawAnything = true
-            if byte == UInt8(ascii: "\n") { return secret }
+            if byte == UInt8(ascii: "\n") { return .line(secret) }
             secret.append(byte)
         }
     }
-}
 
-/// Restores the terminal if a signal ends the process during the prompt,
-/// then lets the signal do what it would have done. SIGTSTP is ignored
-/// while echo is off, so the shell never gets a terminal without echo.
-enum TerminalGuard {
-    nonisolated(unsafe) static var fd: Int32 = -1
-    nonisolated(unsafe) static var saved = termios()
-    static let fatalSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
-
-    static func arm(fd: Int32, saved: termios) {
-        TerminalGuard.saved = saved
-        TerminalGuard.fd = fd
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { signal in
-            if TerminalGuard.fd >= 0 {
-                tcsetattr(TerminalGuard.fd, TCSAFLUSH, &TerminalGuard.saved)
-                _ = write(TerminalGuard.fd, "\n", 1)
-            }
-            Glibc.signal(signal, SIG_DFL)
-            raise(signal)
-        }
-        sigemptyset(&action.sa_mask)
-        for s in fatalSignals { sigaction(s, &action, nil) }
-        Glibc.signal(SIGTSTP, SIG_IGN)
-    }
-
-    static func disarm() {
-        fd = -1
-        for s in fatalSignals { Glibc.signal(s, SIG_DFL) }
-        Glibc.signal(SIGTSTP, SIG_DFL)
+    static func monotonicMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }

@@ -14,6 +14,7 @@ import CRunasBackendABI
 public enum Runas {
     public static func main(arguments: [[UInt8]], environment: [[UInt8]]) -> Never {
         ensureStandardDescriptors()
+        SystemLog.open()
         guard !arguments.isEmpty else {
             writeAll(2, Version.usage)
             exit(1)
@@ -40,35 +41,41 @@ public enum Runas {
         guard let caller = Accounts.user(uid: getuid()) else {
             throw Failure("you (uid \(getuid())) are not in the user database")
         }
+        let tty = terminalName()
+        let cwd = workingDirectory(options)
+        SystemLog.subject = LogSubject(
+            user: caller.name, tty: tty, cwd: cwd,
+            target: options.user ?? (options.group != nil ? caller.name : "root"),
+            command: options.command.isEmpty ? "(shell)" : visible(Array(options.command.joined(separator: [UInt8(ascii: " ")]))))
         try requireWheel(caller)
         let (target, group) = try resolveTarget(options, caller: caller)
+        SystemLog.subject?.target = target.name
         let groups = [group.gid] + Accounts.groups(of: target).filter { $0 != group.gid }
-        let cwd = try workingDirectory(options)
 
         let backend: LoadedBackend
         do {
             backend = try BackendLoader.load()
         } catch {
-            SystemLog.refusal(of: caller.name, "backend refused: \(error.message)")
-            throw error
+            throw Failure(error.message, log: "backend refused: \(error.message)")
         }
 
-        var pamEnvironment: [String] = []
-        let tty = terminalName()
-        if needsPassword(caller: caller, target: target, gid: group.gid) {
-            pamEnvironment = try Authenticator.authenticate(AuthenticationContext(
-                caller: caller,
-                source: options.passwordFromStdin ? .standardInput : .terminal,
-                nonInteractive: options.nonInteractive,
-                prompt: "[runas] password for \(caller.name): ",
-                tty: tty))
-        }
+        let needed = needsPassword(caller: caller, target: target, gid: group.gid)
+        let login = try Authenticator.authenticate(AuthenticationContext(
+            caller: caller,
+            source: needed ? try passwordSource(options, environment: environment) : .terminal,
+            nonInteractive: options.nonInteractive,
+            prompt: PromptText.make(
+                template: PromptText.template(option: options.prompt, environment: environment),
+                caller: caller.name, target: target.name),
+            tty: tty, needsPassword: needed, wantsSession: backend.waitsForCommand))
 
         let (path, argv) = try command(options, target: target, cwd: cwd)
-        let commandLine = ([path] + argv.dropFirst()).joined(separator: [UInt8(ascii: " ")])
+        let commandLine = Array(([path] + argv.dropFirst()).joined(separator: [UInt8(ascii: " ")]))
+        SystemLog.subject?.command = visible(commandLine)
+        let pamEnvironment = try login.openSession(for: target)
         let env = CommandEnvironment.build(
             callerEnvironment: environment, options: options,
-            context: .init(caller: caller, target: target, commandLine: Array(commandLine)),
+            context: .init(caller: caller, target: target, commandLine: commandLine),
             pamEnvironment: pamEnvironment)
 
         var flags: UInt32 = 0
@@ -81,9 +88,28 @@ public enum Runas {
             commandPath: path, argv: argv, environment: env,
             pamEnvironment: pamEnvironment.isEmpty ? nil : pamEnvironment,
             cwd: cwd, flags: flags))
-        SystemLog.success(of: caller.name, tty: tty, cwd: cwd, target: target.name,
-                          command: String(decoding: Array(commandLine), as: UTF8.self))
-        try hand(request, to: backend)
+        SystemLog.success()
+        let status: Int32
+        do {
+            status = try hand(request, to: backend)
+        } catch {
+            login.finish()
+            throw error
+        }
+        // The command has ended (a backend that execs never gets here):
+        // close the PAM session, then leave with the command's status.
+        login.finish()
+        exitLike(status)
+    }
+
+    /// Where the password comes from: -S, -A (the helper named in the
+    /// caller's environment) or the terminal.
+    static func passwordSource(_ o: Options, environment: [[UInt8]]) throws(Failure) -> PasswordSource {
+        if o.passwordFromStdin { return .standardInput }
+        if o.askpass && !o.nonInteractive {
+            return .askpass(program: try AskpassHelper.program(in: environment), environment: environment)
+        }
+        return .terminal
     }
 
     static func printVersion() throws(Failure) -> Never {
@@ -101,12 +127,10 @@ public enum Runas {
     static func requireWheel(_ caller: Account) throws(Failure) {
         if caller.uid == 0 { return }
         guard let wheel = Accounts.group(named: "wheel") else {
-            SystemLog.refusal(of: caller.name, "no wheel group")
-            throw Failure("there is no group wheel, so only root may use runas")
+            throw Failure("there is no group wheel, so only root may use runas", log: "no group wheel")
         }
         guard Accounts.isMember(caller, of: wheel) else {
-            SystemLog.refusal(of: caller.name, "not in wheel")
-            throw Failure("\(caller.name) is not in the wheel group")
+            throw Failure("\(caller.name) is not in the wheel group", log: "user NOT in wheel")
         }
     }
 
@@ -151,7 +175,7 @@ public enum Runas {
         return !(got > 0 && list.prefix(Int(got)).contains(gid))
     }
 
-    static func workingDirectory(_ o: Options) throws(Failure) -> String {
+    static func workingDirectory(_ o: Options) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let here = getcwd(&buffer, buffer.count) != nil ? String(cString: &buffer) : "/"
         guard let d = o.directory else { return here }
@@ -180,10 +204,13 @@ public enum Runas {
 
     /// Runs the request; the backend either replaces this process or
     /// returns the command's wait status, which becomes runas's own.
-    static func hand(_ request: UnsafeMutablePointer<runas_request>, to backend: LoadedBackend) throws(Failure) -> Never {
+    static func hand(_ request: UnsafeMutablePointer<runas_request>, to backend: LoadedBackend) throws(Failure) -> Int32 {
         var status: Int32 = 0
         var error = runas_error()
-        let rc = backend.descriptor.pointee.run(request, &status, &error)
+        guard let run = backend.descriptor.pointer(to: \.run)!.pointee else {
+            throw Failure("backend \(backend.path) has no run function")
+        }
+        let rc = run(request, &status, &error)
         guard rc == Int32(RUNAS_BACKEND_OK.rawValue) else {
             let message = withUnsafePointer(to: &error.message) {
                 String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
@@ -195,7 +222,7 @@ public enum Runas {
             }
             throw Failure("\(backend.name): \(message)")
         }
-        exitLike(status)
+        return status
     }
 
     /// Exit with the command's status; if a signal killed it, die of the

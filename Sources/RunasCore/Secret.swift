@@ -5,9 +5,11 @@ import Glibc
 #endif
 
 public final class Secret {
-    /// Longest password kept; longer input is read to its end and can
-    /// never match (it is not truncated into something that might).
-    public static let capacity = 1024
+    /// Longest password kept: 511 bytes, the most libxcrypt hashes (its
+    /// CRYPT_MAX_PASSPHRASE_SIZE, 512, counts the NUL) and within what PAM
+    /// passes (PAM_MAX_RESP_SIZE). Longer input is read to its end and can
+    /// never match: it is not truncated into something that might.
+    public static let capacity = 511
 
     let bytes: UnsafeMutablePointer<CChar>
     public private(set) var count = 0

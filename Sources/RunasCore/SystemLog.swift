@@ -1,19 +1,43 @@
-// SystemLog.swift: every success and refusal goes to syslog (authpriv),
-// one bounded line with control characters escaped.
+// SystemLog.swift: every success and every refusal goes to syslog
+// (openlog("runas", LOG_PID, LOG_AUTHPRIV)), one line in sudo's shape:
+//
+//   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u
+//   alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=... ; USER=root ; COMMAND=id -u
+//
+// Control characters are escaped (\xNN) and the line is bounded. What is
+// logged about a run (the subject) fills in as runas learns it: the command
+// as typed until it is resolved, then its full path.
 #if canImport(Glibc)
 import Glibc
 #endif
 import CRunasSupport
 
+public struct LogSubject: Sendable {
+    public var user: String
+    public var tty: String?
+    public var cwd: String
+    public var target: String
+    public var command: String
+}
+
 public enum SystemLog {
     static let maximumLength = 900
     nonisolated(unsafe) static var opened = false
+    /// Who is running what; nil until the caller is known (usage errors
+    /// before that are not security events and are not logged).
+    nonisolated(unsafe) public static var subject: LogSubject?
 
-    static func send(_ priority: Int32, _ line: String) {
+    /// Called first thing, so PAM modules' lines (pam_syslog) carry the
+    /// same ident, pid and facility. Connects only when a line is sent.
+    public static func open() {
         if !opened {
-            openlog("runas", LOG_PID, LOG_AUTHPRIV)
+            runas_openlog()
             opened = true
         }
+    }
+
+    static func send(_ priority: Int32, _ line: String) {
+        open()
         var text = visible(line)
         if text.utf8.count > maximumLength {
             text = String(decoding: Array(text.utf8.prefix(maximumLength)), as: UTF8.self) + "..."
@@ -21,12 +45,27 @@ public enum SystemLog {
         runas_syslog(priority, text)
     }
 
-    public static func refusal(of user: String, _ why: String) {
-        send(LOG_AUTHPRIV | LOG_NOTICE, "\(user) : \(why)")
+    /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=..."
+    public static func line(_ s: LogSubject, reason: String?) -> String {
+        let tty = s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
+        return "\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=\(s.cwd) ; USER=\(s.target) ; COMMAND=\(s.command)"
     }
 
-    public static func success(of user: String, tty: String?, cwd: String, target: String, command: String) {
-        send(LOG_AUTHPRIV | LOG_NOTICE,
-             "\(user) : TTY=\(tty ?? "unknown") ; PWD=\(cwd) ; USER=\(target) ; COMMAND=\(command)")
+    /// A refusal (sudo logs these at alert).
+    public static func refusal(_ reason: String) {
+        guard let subject else { return }
+        send(LOG_AUTHPRIV | LOG_ALERT, line(subject, reason: reason))
+    }
+
+    /// The command is about to be handed to the backend.
+    public static func success() {
+        guard let subject else { return }
+        send(LOG_AUTHPRIV | LOG_NOTICE, line(subject, reason: nil))
+    }
+
+    /// Failed tries before a right password (the run goes on).
+    public static func note(_ reason: String) {
+        guard let subject else { return }
+        send(LOG_AUTHPRIV | LOG_NOTICE, line(subject, reason: reason))
     }
 }

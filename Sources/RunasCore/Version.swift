@@ -49,6 +49,9 @@ public enum Version {
           -s, --shell              run the target's shell (with the command as -c)
           -n, --non-interactive    never prompt; fail if a password is needed
           -S, --stdin              read the password from standard input
+          -A, --askpass            read it from the helper named by RUNAS_ASKPASS
+          -p, --prompt TEXT        password prompt (%u you, %U target, %h host,
+                                   %H full host, %p whose password, %% a %)
               --env VAR=VALUE      set a variable for the command (repeatable)
               --preserve-env LIST  keep these variables of yours (comma separated)
           -D, --chdir DIR          run the command in DIR (default: here)

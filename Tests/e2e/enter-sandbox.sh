@@ -19,6 +19,24 @@ mount --bind "$box/etc/pam.d" /etc/pam.d
 mount -t tmpfs -o mode=0755,suid tmpfs /usr/local
 cp -a "$box/usr-local/." /usr/local/
 
+# /dev: a tmpfs with just the nodes commands need, the caller's pseudo-
+# terminals, and /dev/log bound to the test's own syslog listener (a socket
+# in the sandbox), so every line runas logs is seen by the test and none
+# reaches the machine's logger (or fails for want of one).
+dev="$box/dev"
+mount -t tmpfs -o mode=0755,nosuid tmpfs "$dev"
+for n in null zero full random urandom tty ptmx; do
+    touch "$dev/$n"
+    mount --bind "/dev/$n" "$dev/$n"
+done
+mkdir "$dev/pts"
+mount --bind /dev/pts "$dev/pts"
+ln -s /proc/self/fd "$dev/fd"
+for i in 0 1 2; do ln -s "fd/$i" "$dev/$(echo stdin stdout stderr | cut -d' ' -f$((i + 1)))"; done
+touch "$dev/log"
+mount --bind "$box/syslog.sock" "$dev/log"
+mount --move "$dev" /dev
+
 # Stubs for systemd-run and run0 at their real paths (see stubs/).
 mount -t overlay overlay -o "lowerdir=$box/stubs:/usr/bin" /usr/bin
 

@@ -13,14 +13,17 @@ found through RUNAS_TEST_STAGE.
 """
 import ctypes
 import errno
+import fcntl
 import json
 import os
-import pty
+import re
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
+import termios
 import time
 from dataclasses import dataclass
 
@@ -60,9 +63,12 @@ class User:
     password: str = None
     hash_prefix: bytes = b"$y$"
     groups: tuple = ()
-    shadow_override: str = None  # "!" locks the real hash; any other value replaces it
+    shadow_override: str = None  # "!"/"!!" prefix the real hash; "MISSING": no shadow line;
+                                 # any other value (even "") replaces it
     shadow_fields: str = "::"     # the last three fields: inactive:expire:reserved
     home: str = None
+    last_change: str = "19000"    # sp_lstchg (days since 1970); "0": must change now
+    max_days: str = "99999"       # sp_max
 
 
 USERS = [
@@ -74,6 +80,14 @@ USERS = [
     User("dave", 2004, 2004, password="locked out", groups=("wheel",), shadow_override="!"),
     User("erin", 2005, 2005, password="expired account", groups=("wheel",), shadow_fields=":1:"),
     User("frank", 2006, 2006, password="old md5 hash", hash_prefix=b"$1$", groups=("wheel",)),
+    # 511 bytes: the longest password libcrypt hashes and runas keeps.
+    User("gina", 2007, 2007, password="g" * 500 + "0123456789a", groups=("wheel",)),
+    User("hank", 2008, 2008, password="", groups=("wheel",), shadow_override=""),
+    User("ivy", 2009, 2009, password="change me now", groups=("wheel",), last_change="0"),
+    User("jack", 2010, 2010, password="aged out", groups=("wheel",), last_change="10000", max_days="30"),
+    User("kate", 2011, 2011, password="star locked", groups=("wheel",), shadow_override="*"),
+    User("lena", 2012, 2012, password="double bang", groups=("wheel",), shadow_override="!!"),
+    User("mike", 2013, 2013, password="no shadow line", groups=("wheel",), shadow_override="MISSING"),
 ]
 EXTRA_GROUPS = [("wheel", WHEEL_GID), ("users", 100), ("proj", 3000), ("nogroup", 65534)]
 
@@ -84,6 +98,33 @@ def user(name):
 ALICE = USERS[1]
 BOB = USERS[2]
 CAROL = USERS[3]
+
+
+@dataclass
+class SyslogMessage:
+    facility: int
+    severity: int
+    ident: str
+    pid: int
+    text: str
+    raw: bytes
+
+    # glibc's syslog(3): "<PRI>Mmm dd hh:mm:ss IDENT[PID]: TEXT"
+    PATTERN = re.compile(rb"^<(\d+)>\w{3} [ \d]\d \d\d:\d\d:\d\d ([^\[:]+)\[(\d+)\]: (.*)$", re.S)
+
+    @classmethod
+    def parse(cls, data):
+        m = cls.PATTERN.match(data)
+        if not m:
+            return cls(-1, -1, "", 0, data.decode(errors="replace"), data)
+        pri = int(m.group(1))
+        return cls(pri >> 3, pri & 7, m.group(2).decode(), int(m.group(3)),
+                   m.group(4).decode(errors="replace"), data)
+
+
+LOG_AUTHPRIV = 10
+LOG_ALERT = 1
+LOG_NOTICE = 5
 
 
 @dataclass
@@ -118,12 +159,15 @@ class Sandbox:
         os.chmod(self.shared, 0o1777)
         self.log = os.path.join(self.dir, "log")
         os.mkdir(self.log, 0o700)
+        os.mkdir(os.path.join(self.dir, "dev"))
+        self._open_syslog()
         self._write_accounts()
         self._write_pam(pam_stack)
         self._write_usr_local(core, backend, runas_mode, backend_path, backend_mode, backend_owner)
         self._write_stubs(systemd_version)
 
     def close(self):
+        self._syslog.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
@@ -150,11 +194,17 @@ class Sandbox:
             home = u.home or "/home/" + u.name
             shell = "/bin/sh"
             passwd.append("%s:x:%d:%d:%s:%s:%s" % (u.name, u.uid, u.gid, u.name, home, shell))
-            if u.shadow_override == "!":
-                field = "!" + make_hash(u.password, u.hash_prefix)
+            if u.shadow_override == "MISSING":
+                field = None
+            elif u.shadow_override in ("!", "!!"):
+                field = u.shadow_override + make_hash(u.password, u.hash_prefix)
+            elif u.shadow_override is not None:
+                field = u.shadow_override
             else:
-                field = u.shadow_override or make_hash(u.password, u.hash_prefix)
-            shadow.append("%s:%s:19000:0:99999:7:%s" % (u.name, field, u.shadow_fields))
+                field = make_hash(u.password, u.hash_prefix)
+            if field is not None:
+                shadow.append("%s:%s:%s:0:%s:7:%s" % (u.name, field, u.last_change, u.max_days,
+                                                     u.shadow_fields))
             if u.name not in groups:
                 groups[u.name] = (u.gid, [])
             for g in u.groups:
@@ -167,7 +217,8 @@ class Sandbox:
 
     def _write_pam(self, stack):
         shutil.copytree("/etc/pam.d", os.path.join(self.dir, "etc/pam.d"), symlinks=True)
-        self._write("etc/pam.d/runas", stack or (
+        # "@BOX@" in a test's stack stands for the sandbox directory.
+        self._write("etc/pam.d/runas", (stack or "").replace("@BOX@", self.dir) or (
             "# test stack: real pam_unix against the sandbox's /etc/shadow\n"
             "auth     required pam_unix.so\n"
             "account  required pam_unix.so\n"
@@ -196,6 +247,35 @@ class Sandbox:
             text = text.replace("@VERSION@", str(systemd_version)).replace("@LOG@", self.log)
             self._write("stubs/" + name, text, 0o755)
 
+    # -- syslog ------------------------------------------------------------
+
+    def _open_syslog(self):
+        """The sandbox's /dev/log: a datagram socket this test process
+        reads (enter-sandbox.sh binds it over /dev/log)."""
+        path = os.path.join(self.dir, "syslog.sock")
+        self._syslog = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._syslog.bind(path)
+        os.chmod(path, 0o666)
+        self._syslog.setblocking(False)
+        self._syslog_seen = []
+
+    def syslog(self):
+        """Every message logged in the sandbox so far, as SyslogMessage."""
+        while True:
+            try:
+                data = self._syslog.recv(65536)
+            except BlockingIOError:
+                break
+            self._syslog_seen.append(SyslogMessage.parse(data))
+        return list(self._syslog_seen)
+
+    def runas_messages(self):
+        """runas's own syslog lines ("user : ..."), not its PAM modules'."""
+        return [m for m in self.syslog() if m.ident == "runas" and re.match(r"^\S+ : ", m.text)]
+
+    def runas_log(self):
+        return [m.text for m in self.runas_messages()]
+
     def stub_record(self, name):
         """What the stub systemd-run/run0 recorded, or None if it never ran."""
         path = os.path.join(self.log, name + ".json")
@@ -206,7 +286,7 @@ class Sandbox:
 
     # -- running -----------------------------------------------------------
 
-    def command(self, user, args):
+    def command(self, user, args, program=RUNAS):
         cmd = ["unshare", "--mount", "--propagation", "private", "--",
                os.path.join(HERE, "enter-sandbox.sh"), self.dir, "--"]
         if user.uid != 0:
@@ -215,7 +295,7 @@ class Sandbox:
             # makes the final exec an ordinary unprivileged one.
             cmd += ["setpriv", "--reuid=%d" % user.uid, "--regid=%d" % user.gid,
                     "--init-groups", "--", "/usr/bin/env"]
-        return cmd + [RUNAS] + list(args)  # str or bytes words
+        return cmd + [program] + list(args)  # str or bytes words
 
     def environment(self, user, extra=None):
         env = {"PATH": "/usr/bin:/bin", "TERM": "dumb", "LANG": "C.UTF-8",
@@ -231,50 +311,174 @@ class Sandbox:
         return Result(p.returncode, p.stdout.decode(errors="replace"),
                       p.stderr.decode(errors="replace"))
 
+    def terminal(self, user, args, env=None, program=RUNAS):
+        """runas (or `program`) as `user` on a new pseudo-terminal."""
+        return Terminal(self.command(user, args, program), self.environment(user, env))
+
+    def shell_on_terminal(self, user, env=None):
+        """An interactive bash as `user` on a new pseudo-terminal, with job
+        control: the test types at it as a person would."""
+        extra = {"PS1": "bash$ "}
+        extra.update(env or {})
+        t = self.terminal(user, ["--norc", "--noprofile", "-i"], env=extra, program="/bin/bash")
+        t.expect("bash$ ")
+        return t
+
+    def job_on_terminal(self, user, args, env=None, wait_go=False):
+        """runas as a foreground job of jobctl.py (a job-control parent that
+        never touches the terminal settings) on a new pseudo-terminal."""
+        jobctl = os.path.join(self.dir, "jobctl.py")
+        if not os.path.exists(jobctl):
+            shutil.copyfile(os.path.join(HERE, "jobctl.py"), jobctl)
+            os.chmod(jobctl, 0o755)
+        words = [jobctl] + (["--wait-go"] if wait_go else []) + ["--", RUNAS] + list(args)
+        t = self.terminal(user, words, env=env, program="/usr/bin/python3")
+        t.expect("JOBCTL ready echo=on")
+        return t
+
+    def write_script(self, name, text):
+        """An executable file in the sandbox that every user can run."""
+        return self._write(name, text, 0o755)
+
     def run_on_terminal(self, user, args, answers=(), env=None, timeout=60):
         """Runs runas as `user` on a new pseudo-terminal (its controlling
         terminal). `answers` is a list of (text to wait for, text to type).
         Returns Result with everything the terminal showed in `out`."""
-        pid, master = pty.fork()
-        if pid == 0:
+        t = self.terminal(user, args, env=env)
+        try:
+            for wanted, typed in answers:
+                t.expect(wanted, timeout=timeout)
+                t.send(typed)
+            rc = t.wait(timeout=timeout)
+        finally:
+            t.close()
+        return Result(rc, t.output, "")
+
+
+class Terminal:
+    """A process on its own pseudo-terminal (session leader, controlling
+    terminal), driven like a person at a keyboard."""
+
+    def __init__(self, argv, env):
+        self.master, slave = os.openpty()
+        self.slave_path = os.ttyname(slave)
+        self.pid = os.fork()
+        if self.pid == 0:
             try:
+                os.close(self.master)
+                os.setsid()
+                fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+                for fd in (0, 1, 2):
+                    os.dup2(slave, fd)
+                if slave > 2:
+                    os.close(slave)
                 os.chdir("/")
-                os.execvpe(self.command(user, args)[0], self.command(user, args),
-                           self.environment(user, env))
+                os.execvpe(argv[0], argv, env)
             finally:
                 os._exit(127)
-        seen = b""
-        deadline = time.monotonic() + timeout
-        pending = list(answers)
+        os.close(slave)
+        self.seen = b""
+        self.mark = 0       # expect() searches from here
+        self.status = None
 
-        def read_some(wait):
-            nonlocal seen
-            r, _, _ = select.select([master], [], [], wait)
-            if not r:
-                return True
-            try:
-                chunk = os.read(master, 4096)
-            except OSError as e:
-                if e.errno == errno.EIO:
-                    return False
-                raise
-            if not chunk:
-                return False
-            seen += chunk
+    @property
+    def output(self):
+        return self.seen.decode(errors="replace")
+
+    def _read(self, wait):
+        r, _, _ = select.select([self.master], [], [], wait)
+        if not r:
             return True
+        try:
+            chunk = os.read(self.master, 4096)
+        except OSError as e:
+            if e.errno == errno.EIO:
+                return False
+            raise
+        if not chunk:
+            return False
+        self.seen += chunk
+        return True
 
-        alive = True
-        search_from = 0  # an answered prompt is not matched twice
-        while alive and time.monotonic() < deadline:
-            if pending and seen.find(pending[0][0].encode(), search_from) >= 0:
-                _, typed = pending.pop(0)
-                search_from = len(seen)
-                os.write(master, typed.encode())
+    def expect(self, text, timeout=30):
+        """Waits until `text` appears (after what earlier expects matched);
+        returns everything shown between."""
+        wanted = text.encode() if isinstance(text, str) else text
+        deadline = time.monotonic() + timeout
+        while True:
+            at = self.seen.find(wanted, self.mark)
+            if at >= 0:
+                between = self.seen[self.mark:at]
+                self.mark = at + len(wanted)
+                return between.decode(errors="replace")
+            if time.monotonic() > deadline or not self._read(0.1):
+                raise AssertionError("terminal never showed %r; it showed:\n%s" % (text, self.output))
+
+    def send(self, text):
+        os.write(self.master, text.encode() if isinstance(text, str) else text)
+
+    def settle(self, seconds=0.3):
+        """Reads whatever arrives for a moment."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self._read(0.05):
+            pass
+
+    def echo_is_on(self):
+        """The terminal's ECHO flag, as any program on it would see it."""
+        fd = os.open(self.slave_path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+        try:
+            return bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+        finally:
+            os.close(fd)
+
+    def processes(self, name):
+        """pids of processes called `name` whose controlling terminal is this one."""
+        rdev = os.stat(self.slave_path).st_rdev
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
                 continue
-            alive = read_some(0.2)
-        if alive:
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        os.close(master)
-        rc = os.waitstatus_to_exitcode(status)
-        return Result(rc, seen.decode(errors="replace"), "")
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1:stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2:].split()
+            if comm == name and int(fields[4]) == rdev:
+                pids.append(int(entry))
+        return pids
+
+    def wait_for_process(self, name, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = self.processes(name)
+            if pids:
+                return pids[0]
+            self._read(0.05)
+        raise AssertionError("no %s process appeared on the terminal" % name)
+
+    def wait(self, timeout=60):
+        """Reads until the process ends; returns its exit code (-N: signal N)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self._read(0.2):
+            pass
+        if self.status is None:
+            if time.monotonic() >= deadline:
+                os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
+        return self.status
+
+    def close(self):
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
+        try:
+            os.close(self.master)
+        except OSError:
+            pass

@@ -38,7 +38,7 @@ extern "C" {
 /* "RNAS": first field of every versioned struct of this ABI. */
 #define RUNAS_BACKEND_MAGIC 0x524e4153u
 #define RUNAS_BACKEND_ABI_MAJOR 1
-#define RUNAS_BACKEND_ABI_MINOR 0
+#define RUNAS_BACKEND_ABI_MINOR 1
 
 /* True when a struct of the given (reader-known) type, as reported by its
  * struct_size field, is large enough to contain `field`. */
@@ -124,6 +124,15 @@ typedef struct runas_error {
                                 permitted"; the core prefixes "runas: " */
 } runas_error;
 
+/* Bits of runas_backend.flags (ABI 1.1). */
+enum runas_backend_flag {
+    /* run() never replaces the process: it starts the command as a child,
+     * waits for it and returns its status, so runas stays the command's
+     * parent. The core then holds a PAM session open around the command
+     * (PAM builds) and closes it when run() returns. */
+    RUNAS_BACKEND_WAITS_FOR_COMMAND = 1u << 0,
+};
+
 /* What a backend exports, through runas_backend_v1(). Static, read-only. */
 typedef struct runas_backend {
     uint32_t magic;          /* RUNAS_BACKEND_MAGIC */
@@ -145,6 +154,10 @@ typedef struct runas_backend {
      */
     int32_t (*run)(const runas_request *request, int32_t *wait_status,
                    runas_error *error);
+
+    /* Added in ABI 1.1 (check RUNAS_HAS_FIELD; a 1.0 backend has none):
+     * OR of enum runas_backend_flag. */
+    uint32_t flags;
 } runas_backend;
 
 /* The entry point of ABI major version 1. */

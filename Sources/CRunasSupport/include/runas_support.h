@@ -1,17 +1,44 @@
 /*
  * runas_support.h: the few things the core needs from C.
  *  - build-time configuration baked into the binary (backend path),
- *  - a syslog() wrapper (Swift cannot call C variadic functions),
- *  - the process start-up scrub of Swift runtime variables (startup.c).
+ *  - openlog/syslog wrappers (Swift cannot call C variadic functions, and
+ *    openlog keeps its ident pointer),
+ *  - the process start-up scrub of Swift runtime variables (startup.c),
+ *  - the signal handling around the password prompt (prompt_signals.c),
+ *  - starting the askpass helper without privilege (unprivileged_spawn.c).
  */
 #ifndef RUNAS_SUPPORT_H
 #define RUNAS_SUPPORT_H
+
+#include <sys/types.h>
 
 /* Absolute path of the backend shared object, fixed at build time from
  * PREFIX (-Xcc -DRUNAS_BACKEND_PATH=...). Never influenced at run time. */
 const char *runas_config_backend_path(void);
 
+/* openlog("runas", LOG_PID, LOG_AUTHPRIV), with a static ident. */
+void runas_openlog(void);
+
 /* syslog(priority, "%s", message). */
 void runas_syslog(int priority, const char *message);
+
+/* Catch (record only) and block SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP,
+ * SIGTTIN and SIGTTOU, except those the caller had ignored. */
+void runas_prompt_signals_catch(void);
+
+/* Waits up to timeout_ms for fd to be readable, with the caught signals
+ * open only while waiting. Returns 1 readable, 0 timed out, 2 a caught
+ * signal arrived (*signal_out says which), 3 another signal (wait again),
+ * -1 error (errno). */
+int runas_prompt_wait(int fd, int timeout_ms, int *signal_out);
+
+/* Puts the old dispositions and mask back; if resend > 0, re-sends that
+ * signal to this process first, so it takes effect as the mask opens. */
+void runas_prompt_signals_release(int resend);
+
+/* fork + exec of path as the caller (real ids); its stdout is a pipe whose
+ * read end (close-on-exec) is stored in *read_fd; stdin /dev/null, stderr
+ * kept, nothing else. Returns the child's pid, or -1 (errno). */
+pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd);
 
 #endif

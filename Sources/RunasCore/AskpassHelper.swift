@@ -1,0 +1,90 @@
+// AskpassHelper.swift: -A/--askpass. Runs the helper program named by
+// RUNAS_ASKPASS (or SUDO_ASKPASS) as the caller, never as root: it gets the
+// caller's ids, the caller's own environment (it usually needs DISPLAY),
+// the prompt as its one argument, and /dev/null as stdin; runas reads one
+// line of its standard output as the password. Running it gives the caller
+// nothing they could not do themselves.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRunasSupport
+
+public enum AskpassHelper {
+    static let variables = ["RUNAS_ASKPASS", "SUDO_ASKPASS"]
+
+    /// The helper named in the caller's environment: an absolute path.
+    public static func program(in environment: [[UInt8]]) throws(Failure) -> [UInt8] {
+        for name in variables {
+            let prefix = Array((name + "=").utf8)
+            guard let entry = environment.first(where: { $0.starts(with: prefix) }) else { continue }
+            let path = Array(entry.dropFirst(prefix.count))
+            if path.isEmpty { continue }
+            guard path.first == UInt8(ascii: "/") else {
+                throw Failure("\(name) must be an absolute path, not '\(visible(path))'")
+            }
+            return path
+        }
+        throw Failure("-A needs a helper program: set RUNAS_ASKPASS (or SUDO_ASKPASS) to its absolute path")
+    }
+
+    /// One password from one run of the helper; nil when it printed
+    /// nothing (for example because the user pressed Cancel).
+    static func read(prompt: String, program: [UInt8], environment: [[UInt8]]) throws(Failure) -> Secret? {
+        let argv = CStringArray([program, Array(prompt.utf8)])
+        let envp = CStringArray(environment)
+        var output: Int32 = -1
+        let pid = runas_spawn_unprivileged(argv.pointers[0], argv.pointers, envp.pointers, &output)
+        guard pid > 0 else {
+            throw Failure("cannot start the askpass helper: \(describeErrno(errno))")
+        }
+        defer { close(output) }
+        let outcome: PasswordPrompt.LineOutcome
+        do {
+            outcome = try PasswordPrompt.readLine(fd: output)
+        } catch {
+            kill(pid, SIGTERM)
+            reap(pid)
+            throw error
+        }
+        let status = reap(pid)
+        let secret = outcome.secret()
+        if (status & 0x7f) != 0 || ((status >> 8) & 0xff) != 0 {
+            secret?.wipe()
+            if (status >> 8) & 0xff == 127 && (status & 0x7f) == 0 {
+                throw Failure("cannot run the askpass helper \(visible(program))")
+            }
+            return nil
+        }
+        return secret
+    }
+
+    @discardableResult
+    static func reap(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+}
+
+/// A NULL-terminated char* list that owns copies of its strings.
+final class CStringArray {
+    let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    let count: Int
+
+    init(_ words: [[UInt8]]) {
+        count = words.count
+        pointers = .allocate(capacity: words.count + 1)
+        for (i, word) in words.enumerated() {
+            let p = UnsafeMutablePointer<CChar>.allocate(capacity: word.count + 1)
+            for (j, b) in word.enumerated() { p[j] = CChar(bitPattern: b) }
+            p[word.count] = 0
+            pointers[i] = p
+        }
+        pointers[words.count] = nil
+    }
+
+    deinit {
+        for i in 0..<count { pointers[i]?.deallocate() }
+        pointers.deallocate()
+    }
+}
