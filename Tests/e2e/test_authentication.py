@@ -82,6 +82,9 @@ class PromptScenarios:
     def test_sighup_at_the_prompt_restores_and_discards_typed_input(self):
         self._killed_at_the_prompt(signal.SIGHUP)
 
+    def test_sigquit_at_the_prompt_restores_and_discards_typed_input(self):
+        self._killed_at_the_prompt(signal.SIGQUIT)
+
     def test_ctrl_z_stops_with_echo_on_and_prompts_again_on_continue(self):
         t = self.job(["id", "-u"])
         t.expect("[runas] password for alice: ")

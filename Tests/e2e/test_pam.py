@@ -86,6 +86,13 @@ class PAMAuthenticationTests(unittest.TestCase):
         self.assertEqual(r.rc, 1, r)
         self.assertIn("runas: 1 incorrect password attempt", r.err)
 
+    def test_locked_account_refuses_the_right_password(self):
+        box = self.sandbox()
+        dave = user("dave")   # "!" before a valid hash
+        r = box.run(dave, ["-S", "true"], stdin=dave.password + "\n")
+        self.assertEqual(r.rc, 1, r)
+        self.assertTrue(r.err.endswith("runas: 1 incorrect password attempt\n"), r.err)
+
     def test_account_expired(self):
         box = self.sandbox()
         erin = user("erin")
