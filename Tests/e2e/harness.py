@@ -24,6 +24,7 @@ import socket
 import subprocess
 import tempfile
 import termios
+import threading
 import time
 from dataclasses import dataclass
 
@@ -167,6 +168,8 @@ class Sandbox:
         self._write_stubs(systemd_version)
 
     def close(self):
+        self._syslog_open = False
+        self._syslog_thread.join()
         self._syslog.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -250,24 +253,44 @@ class Sandbox:
     # -- syslog ------------------------------------------------------------
 
     def _open_syslog(self):
-        """The sandbox's /dev/log: a datagram socket this test process
-        reads (enter-sandbox.sh binds it over /dev/log)."""
+        """The sandbox's /dev/log: a datagram socket (enter-sandbox.sh binds
+        it over /dev/log) drained by a thread all the time, as a syslog
+        daemon would: the kernel queues only a few datagrams
+        (net.unix.max_dgram_qlen, 10 by default) before senders block."""
         path = os.path.join(self.dir, "syslog.sock")
         self._syslog = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._syslog.bind(path)
         os.chmod(path, 0o666)
-        self._syslog.setblocking(False)
+        self._syslog.settimeout(0.1)
         self._syslog_seen = []
+        self._syslog_lock = threading.Lock()
+        self._syslog_open = True
+        self._syslog_thread = threading.Thread(target=self._drain_syslog, daemon=True)
+        self._syslog_thread.start()
 
-    def syslog(self):
-        """Every message logged in the sandbox so far, as SyslogMessage."""
-        while True:
+    def _drain_syslog(self):
+        while self._syslog_open:
             try:
                 data = self._syslog.recv(65536)
-            except BlockingIOError:
-                break
-            self._syslog_seen.append(SyslogMessage.parse(data))
-        return list(self._syslog_seen)
+            except (socket.timeout, OSError):
+                continue
+            with self._syslog_lock:
+                self._syslog_seen.append(SyslogMessage.parse(data))
+
+    def syslog(self):
+        """Every message logged in the sandbox so far, as SyslogMessage.
+        Commands have ended when this is called; a datagram sent before
+        then is already queued, so a short wait for the drain suffices."""
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            with self._syslog_lock:
+                count = len(self._syslog_seen)
+            time.sleep(0.05)
+            with self._syslog_lock:
+                if len(self._syslog_seen) == count:
+                    break
+        with self._syslog_lock:
+            return list(self._syslog_seen)
 
     def runas_messages(self):
         """runas's own syslog lines ("user : ..."), not its PAM modules'."""
