@@ -8,6 +8,7 @@
 #   ./install.sh --traits Run0,PAM                 traits as SwiftPM names them
 #   DESTDIR=/tmp/stage PREFIX=/usr ./install.sh    stage for a package
 #   ./install.sh --backend run0 --plugin-only      swap the backend, core untouched
+#   ./install.sh --pam-config                      only write /etc/pam.d/runas (if absent)
 #   ./install.sh --uninstall                       remove what install.sh put
 set -eu
 
@@ -20,6 +21,7 @@ traits=""
 backend=""
 build_only=false
 plugin_only=false
+pam_config_only=false
 uninstall=false
 create_wheel=false
 
@@ -37,6 +39,8 @@ options:
   --pam             authenticate through PAM (adds the PAM trait)
   --build-only      build, install nothing
   --plugin-only     build and install only the backend(s); the installed core is untouched
+  --pam-config      only install the PAM service file /etc/pam.d/runas (never
+                    replaces one); a full install with PAM does this too
   --create-wheel    create the group wheel if it does not exist (it starts empty)
   --uninstall       remove the installed runas files
 environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
         --pam) add_trait PAM ;;
         --build-only) build_only=true ;;
         --plugin-only) plugin_only=true ;;
+        --pam-config) pam_config_only=true ;;
         --create-wheel) create_wheel=true ;;
         --uninstall) uninstall=true ;;
         -h|--help) usage; exit 0 ;;
@@ -65,12 +70,60 @@ done
 case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
 libdir="$DESTDIR$PREFIX/lib/runas"
 bindir="$DESTDIR$PREFIX/bin"
+pamdir="$DESTDIR/etc/pam.d"
+pam_marker="# /etc/pam.d/runas: written by runas's install.sh (edit freely; install.sh then leaves it alone)"
+
+# The PAM service file. Never replaces an existing one. Its stack follows
+# what this system's /etc/pam.d has: Debian's common-* files, or the
+# system-auth of Fedora, Arch and friends; otherwise it says what to write.
+pam_stack() {
+    if [ -e /etc/pam.d/common-auth ]; then
+        printf '%s\n' "$pam_marker" "@include common-auth" "@include common-account" \
+            "@include common-password" "@include common-session-noninteractive"
+    elif [ -e /etc/pam.d/system-auth ]; then
+        printf '%s\n' "$pam_marker" "auth     include system-auth" "account  include system-auth" \
+            "password include system-auth" "session  include system-auth"
+    fi
+}
+install_pam_config() {
+    target="$pamdir/runas"
+    if [ -e "$target" ] || [ -L "$target" ]; then
+        say "$target exists: left as it is"
+        return 0
+    fi
+    stack=$(pam_stack)
+    if [ -z "$stack" ]; then
+        echo "install.sh: this system has neither /etc/pam.d/common-auth nor /etc/pam.d/system-auth," >&2
+        echo "  so install.sh does not guess a PAM stack: write $target yourself, with the" >&2
+        echo "  auth, account, password and session lines your distribution uses for su or sudo." >&2
+        echo "  Until then PAM uses its \"other\" service for runas (often: deny everything)." >&2
+        return 0
+    fi
+    install -d -m 0755 "$pamdir"
+    tmp="$target.new.$$"
+    printf '%s\n' "$stack" > "$tmp"
+    chmod 0644 "$tmp"
+    mv -f "$tmp" "$target"
+    say "wrote $target"
+}
 
 if $uninstall; then
     [ -n "$DESTDIR" ] || [ "$(id -u)" = 0 ] || die "run as root to uninstall"
     rm -f "$bindir/runas" "$libdir/backend.so" "$libdir"/backend-*.so
     rmdir "$libdir" 2>/dev/null || true
+    if [ -f "$pamdir/runas" ] && [ "$(head -n 1 "$pamdir/runas")" = "$pam_marker" ]; then
+        rm -f "$pamdir/runas"
+        say "removed $pamdir/runas"
+    elif [ -e "$pamdir/runas" ]; then
+        say "$pamdir/runas was not written by install.sh: left as it is"
+    fi
     say "removed runas from $DESTDIR$PREFIX (the group wheel is left as it is)"
+    exit 0
+fi
+
+if $pam_config_only; then
+    [ -n "$DESTDIR" ] || [ "$(id -u)" = 0 ] || die "run as root to write /etc/pam.d/runas"
+    install_pam_config
     exit 0
 fi
 
@@ -212,6 +265,7 @@ if $plugin_only; then
 fi
 put "$out/runas" "$bindir/runas" 4750 $group
 say "installed $bindir/runas (mode 4750${group:+, root:wheel}) and $libdir/backend.so ($backend)"
+if has_trait PAM; then install_pam_config; fi
 if [ -n "$DESTDIR" ]; then
     say "staged under DESTDIR: the package must make $PREFIX/bin/runas root:wheel 4750 and $PREFIX/lib/runas/*.so root:root 0644"
 fi
