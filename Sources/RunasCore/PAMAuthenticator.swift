@@ -51,6 +51,9 @@ final class PAMTransaction {
             throw Failure("PAM could not start: \(String(cString: pam_strerror(h, rc)))")
         }
         handle = h
+        // runas applies its own 1.5-3 s delay after a failure, in both
+        // modes; without this, pam_unix's pam_fail_delay would add ~2 s more.
+        pam_set_item(handle, PAM_FAIL_DELAY, unsafeBitCast(noFailDelay, to: UnsafeRawPointer.self))
         pam_set_item(handle, PAM_RUSER, context.caller.name)
         if let tty = context.tty { pam_set_item(handle, PAM_TTY, tty) }
     }
@@ -148,6 +151,9 @@ final class PAMTransaction {
         pam_end(handle, status)
     }
 }
+
+/// PAM_FAIL_DELAY: libpam calls this instead of sleeping itself.
+let noFailDelay: @convention(c) (Int32, UInt32, UnsafeMutableRawPointer?) -> Void = { _, _, _ in }
 
 /// State the conversation function reaches through appdata_ptr.
 final class PAMConversation {
