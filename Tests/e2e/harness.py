@@ -35,6 +35,20 @@ RUNAS = "/usr/local/bin/runas"
 
 WHEEL_GID = 10
 
+# Signals a user's shell leaves at their defaults. The test runner itself
+# may have been started with some ignored (nohup ignores SIGHUP; a
+# background job of a non-interactive shell ignores SIGINT and SIGQUIT),
+# and ignored signals survive exec, so every process a test starts gets
+# them reset first: tests must not depend on how CI was launched.
+USER_SIGNALS = (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGTERM,
+                signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU, signal.SIGPIPE)
+
+
+def default_signals():
+    for s in USER_SIGNALS:
+        signal.signal(s, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
 
 # --- password hashes, made by the system's libcrypt itself -----------------
 
@@ -330,7 +344,7 @@ class Sandbox:
         """Runs runas as `user` with pipes for stdin/stdout/stderr."""
         p = subprocess.run(self.command(user, args), input=(stdin or "").encode(),
                            capture_output=True, env=self.environment(user, env),
-                           timeout=timeout, cwd="/")
+                           timeout=timeout, cwd="/", preexec_fn=default_signals)
         return Result(p.returncode, p.stdout.decode(errors="replace"),
                       p.stderr.decode(errors="replace"))
 
@@ -389,6 +403,7 @@ class Terminal:
         if self.pid == 0:
             try:
                 os.close(self.master)
+                default_signals()
                 os.setsid()
                 fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
                 for fd in (0, 1, 2):
