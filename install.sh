@@ -107,9 +107,19 @@ install_pam_config() {
     say "wrote $target"
 }
 
+# The man page and the shell completions, where man, bash-completion, zsh
+# and fish look under PREFIX (zsh: Debian's vendor directory for /usr).
+sharedir="$DESTDIR$PREFIX/share"
+if [ "$PREFIX" = /usr ]; then zshdir="$sharedir/zsh/vendor-completions"; else zshdir="$sharedir/zsh/site-functions"; fi
+docs="doc/runas.1:$sharedir/man/man1/runas.1
+completions/runas.bash:$sharedir/bash-completion/completions/runas
+completions/_runas:$zshdir/_runas
+completions/runas.fish:$sharedir/fish/vendor_completions.d/runas.fish"
+
 if $uninstall; then
     [ -n "$DESTDIR" ] || [ "$(id -u)" = 0 ] || die "run as root to uninstall"
     rm -f "$bindir/runas" "$libdir/backend.so" "$libdir"/backend-*.so
+    echo "$docs" | while IFS=: read -r _ dest; do rm -f "$dest"; done
     rmdir "$libdir" 2>/dev/null || true
     if [ -f "$pamdir/runas" ] && [ "$(head -n 1 "$pamdir/runas")" = "$pam_marker" ]; then
         rm -f "$pamdir/runas"
@@ -264,7 +274,12 @@ if $plugin_only; then
     exit 0
 fi
 put "$out/runas" "$bindir/runas" 4750 $group
+echo "$docs" | while IFS=: read -r src dest; do
+    install -d -m 0755 "$(dirname "$dest")"
+    install -m 0644 "$src" "$dest"
+done
 say "installed $bindir/runas (mode 4750${group:+, root:wheel}) and $libdir/backend.so ($backend)"
+say "installed the man page and bash, zsh and fish completions under $sharedir"
 if has_trait PAM; then install_pam_config; fi
 if [ -n "$DESTDIR" ]; then
     say "staged under DESTDIR: the package must make $PREFIX/bin/runas root:wheel 4750 and $PREFIX/lib/runas/*.so root:root 0644"

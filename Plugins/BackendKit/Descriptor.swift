@@ -41,7 +41,8 @@ public func validatedRequest(
     let r = request.pointee
     guard r.magic == RUNAS_BACKEND_MAGIC, r.abi_major == UInt16(RUNAS_BACKEND_ABI_MAJOR),
           Int(r.struct_size) >= MemoryLayout<runas_request>.size,
-          r.command_path != nil, r.argv != nil, r.envp != nil, r.cwd != nil
+          r.command_path != nil, r.argv != nil, r.envp != nil, r.cwd != nil,
+          r.target.home != nil, r.target.name != nil
     else {
         _ = reportFailure(error, .invalidRequest, errno: 0, "request of an unknown ABI version or incomplete")
         return nil

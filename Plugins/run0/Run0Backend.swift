@@ -28,6 +28,9 @@ private func run0Run(
     args.append("--shell-prompt-prefix=")
     args.append("--")
     args.append(cString: r.command_path)
+    // The service manager sets argv[0] to the path, so a login shell (-i)
+    // cannot be told by a leading "-"; every common shell takes -l instead.
+    if r.flags & RUNAS_REQUEST_LOGIN_SHELL.rawValue != 0 { args.append("-l") }
     var index = 1
     while let word = r.argv[index] {
         args.append(cString: word)

@@ -94,8 +94,15 @@ private func runChild(_ r: runas_request, reportTo pipe: Int32) -> Never {
     // Entered as the target, so the target's permissions decide.
     if chdir(r.cwd) != 0 {
         if r.flags & RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue != 0 { fail(.chdir) }
-        warnCannotEnter(r.cwd)
-        if chdir(r.target.home) != 0 { _ = chdir("/") }
+        // The target's home, unless that is what just failed (-i), else /.
+        // (validatedRequest checked that neither pointer is NULL.)
+        let cwd = r.cwd!, home = r.target.home!
+        if strcmp(home, cwd) != 0 && chdir(home) == 0 {
+            warnCannotEnter(cwd, using: home)
+        } else {
+            _ = chdir("/")
+            warnCannotEnter(cwd, using: "/")
+        }
     }
 
     backend_close_all_above_stdio_except(pipe)
@@ -103,10 +110,12 @@ private func runChild(_ r: runas_request, reportTo pipe: Int32) -> Never {
     fail(.exec)
 }
 
-private func warnCannotEnter(_ directory: UnsafePointer<CChar>) {
+private func warnCannotEnter(_ directory: UnsafePointer<CChar>, using fallback: UnsafePointer<CChar>) {
     var line = ByteString("runas: warning: cannot enter ")
     line.append(cString: directory)
-    line.append(", using the target's home directory\n")
+    line.append(", using ")
+    line.append(cString: fallback)
+    line.append("\n")
     _ = line.bytes.withUnsafeBytes { write(2, $0.baseAddress!, $0.count) }
 }
 

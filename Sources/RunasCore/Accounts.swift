@@ -35,17 +35,19 @@ public enum Accounts {
         lookupGroup { gr, buf, size, result in getgrnam_r(name, gr, buf, size, result) }
     }
 
-    /// -u: a name is looked up as a name; "#N" must be an assigned uid.
+    /// -u: a name is looked up as a name; a name made only of digits that
+    /// is nobody's name is then tried as a uid (doas's rule); "#N" and such
+    /// a number must be an assigned uid.
     public static func resolveUser(_ spec: IdSpec) -> Account? {
         switch spec {
-        case .name(let n): user(named: n)
+        case .name(let n): user(named: n) ?? IdSpec.plainNumber(n).flatMap { user(uid: $0) }
         case .id(let id): user(uid: id)
         }
     }
 
     public static func resolveGroup(_ spec: IdSpec) -> GroupEntry? {
         switch spec {
-        case .name(let n): group(named: n)
+        case .name(let n): group(named: n) ?? IdSpec.plainNumber(n).flatMap { group(gid: $0) }
         case .id(let id): group(gid: id)
         }
     }

@@ -3,10 +3,12 @@
 //
 // Order of decisions (later wins, no duplicates):
 //  1. kept from the caller when present and harmless (display, locale, ...),
-//  2. --preserve-env names, except variables that never pass implicitly,
+//  2. with -E every caller variable, and --preserve-env names, except the
+//     variables that never pass implicitly (and unsafe locale/TZ values),
 //  3. the PAM environment (pam_env and friends), when there is one,
 //  4. always set by runas (HOME, USER, PATH, SUDO_* ...),
-//  5. --env VAR=VALUE, set explicitly by the administrator.
+//  5. --env VAR=VALUE and VAR=VALUE words, set explicitly by the caller,
+//  6. /etc/runas.env, the administrator's overrides (EnvFile).
 
 public enum CommandEnvironment {
     /// The only PATH a command started by runas sees, and where runas itself
@@ -49,22 +51,31 @@ public enum CommandEnvironment {
     /// `callerEnvironment` holds the caller's "NAME=VALUE" entries.
     public static func build(
         callerEnvironment: [[UInt8]], options: Options, context: Context,
-        pamEnvironment: [String] = []
+        pamEnvironment: [String] = [], overrides: [EnvironmentAssignment] = []
     ) -> [(name: String, value: [UInt8])] {
         var caller: [String: [UInt8]] = [:]
+        var callerOrder: [String] = []
         for entry in callerEnvironment {
             guard let a = EnvironmentAssignment(parsing: entry), caller[a.name] == nil else { continue }
             caller[a.name] = a.value
+            callerOrder.append(a.name)
+        }
+        func passes(_ name: String, _ value: [UInt8]) -> Bool {
+            isSafeKept(name: name, value: value) && !neverPasses(name: name, value: value)
         }
         var result = OrderedEnvironment()
 
-        for (name, value) in caller.sorted(by: { $0.key < $1.key })
-        where (kept.contains(name) || name.hasPrefix("LC_")) && isSafeKept(name: name, value: value)
-            && !neverPasses(name: name, value: value) {
-            result.set(name, value)
+        for name in callerOrder.sorted()
+        where (kept.contains(name) || name.hasPrefix("LC_")) && passes(name, caller[name]!) {
+            result.set(name, caller[name]!)
+        }
+        if options.preserveAllEnvironment {
+            for name in callerOrder where passes(name, caller[name]!) {
+                result.set(name, caller[name]!)
+            }
         }
         for name in options.preserveEnvironment {
-            if let value = caller[name], !neverPasses(name: name, value: value) {
+            if let value = caller[name], passes(name, value) {
                 result.set(name, value)
             }
         }
@@ -83,7 +94,7 @@ public enum CommandEnvironment {
         result.set("SUDO_GID", Array(String(c.gid).utf8))
         result.set("SUDO_COMMAND", context.commandLine)
         result.set("RUNAS_USER", Array(c.name.utf8))
-        for a in options.setEnvironment {
+        for a in options.setEnvironment + overrides {
             result.set(a.name, a.value)
         }
         return result.entries

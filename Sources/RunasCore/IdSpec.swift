@@ -15,13 +15,18 @@ public enum IdSpec: Equatable, Sendable {
             guard !text.isEmpty else { throw Failure("empty \(what) name") }
             return .name(text)
         }
-        let digits = Array(text.utf8.dropFirst())
-        guard !digits.isEmpty, digits.count <= 10, digits.allSatisfy(isDigit) else {
+        guard let value = plainNumber(String(text.dropFirst())) else {
             throw Failure("invalid \(what) id: \(visible(text))")
         }
+        return .id(value)
+    }
+
+    /// 0...maximumId in plain decimal digits, else nil.
+    static func plainNumber(_ text: String) -> UInt32? {
+        let digits = Array(text.utf8)
+        guard !digits.isEmpty, digits.count <= 10, digits.allSatisfy(isDigit) else { return nil }
         var value: UInt64 = 0
         for d in digits { value = value * 10 + UInt64(d - UInt8(ascii: "0")) }
-        guard value <= UInt64(maximumId) else { throw Failure("invalid \(what) id: \(visible(text))") }
-        return .id(UInt32(value))
+        return value <= UInt64(maximumId) ? UInt32(value) : nil
     }
 }

@@ -4,38 +4,59 @@
 // not an option, and every word from there on belongs to the command, byte
 // for byte. Option words themselves must be UTF-8. Short options combine
 // ("-nS") and take values attached or separate ("-uroot", "-u root"); long
-// options take "--user=root" or "--user root".
+// options take "--user=root" or "--user root". After the options (and
+// after "--"), leading VAR=VALUE words set variables, as in sudo; the first
+// other word starts the command.
 
 public enum OptionParser {
     private enum Kind { case flag, value }
 
     private struct Spec {
         let short: Character?
-        let long: String
+        /// nil: no long form (-E: sudo's --preserve-env without a value
+        /// would clash with runas's --preserve-env LIST).
+        let long: String?
         let kind: Kind
+        /// What apply() switches on.
+        var key: String { long ?? String(short!) }
     }
 
     private static let specs: [Spec] = [
         Spec(short: "u", long: "user", kind: .value),
         Spec(short: "g", long: "group", kind: .value),
         Spec(short: "s", long: "shell", kind: .flag),
+        Spec(short: "i", long: "login", kind: .flag),
+        Spec(short: "H", long: "set-home", kind: .flag),
+        Spec(short: "E", long: nil, kind: .flag),
+        Spec(short: nil, long: "preserve-env", kind: .value),
+        Spec(short: nil, long: "env", kind: .value),
+        Spec(short: "D", long: "chdir", kind: .value),
         Spec(short: "n", long: "non-interactive", kind: .flag),
         Spec(short: "S", long: "stdin", kind: .flag),
         Spec(short: "A", long: "askpass", kind: .flag),
         Spec(short: "p", long: "prompt", kind: .value),
-        Spec(short: nil, long: "env", kind: .value),
-        Spec(short: nil, long: "preserve-env", kind: .value),
-        Spec(short: "D", long: "chdir", kind: .value),
+        Spec(short: "k", long: "reset-timestamp", kind: .flag),
+        Spec(short: "K", long: "remove-timestamp", kind: .flag),
+        Spec(short: "l", long: "list", kind: .flag),
         Spec(short: "h", long: "help", kind: .flag),
         Spec(short: "v", long: "version", kind: .flag),
         Spec(short: "V", long: "version", kind: .flag),
+        Spec(short: nil, long: "check", kind: .flag),
     ]
+
+    /// What the words said beyond Options itself, for the final checks.
+    private struct Seen {
+        var modes: [(Options.Mode, String)] = []
+        var resetTimestamp = false
+        var removeTimestamp = false
+    }
 
     static let hint = " (see 'runas --help')"
 
     /// Parses argv without argv[0].
     public static func parse(_ words: [[UInt8]]) throws(Failure) -> Options {
         var options = Options()
+        var seen = Seen()
         var i = 0
         while i < words.count {
             let word = words[i]
@@ -64,12 +85,12 @@ public enum OptionParser {
                 switch spec.kind {
                 case .flag:
                     if attached != nil { throw Failure("option --\(name) takes no value" + hint) }
-                    try apply(spec, value: nil, to: &options)
+                    try apply(spec, value: nil, to: &options, &seen, spelled: "--\(name)")
                 case .value:
                     if let attached {
-                        try apply(spec, value: attached, to: &options)
+                        try apply(spec, value: attached, to: &options, &seen, spelled: "--\(name)")
                     } else {
-                        try apply(spec, value: try nextValue(words, &i, option: "--\(name)"), to: &options)
+                        try apply(spec, value: try nextValue(words, &i, option: "--\(name)"), to: &options, &seen, spelled: "--\(name)")
                     }
                 }
             } else {
@@ -80,17 +101,22 @@ public enum OptionParser {
                         throw Failure("unknown option: -\(c)" + hint)
                     }
                     if spec.kind == .flag {
-                        try apply(spec, value: nil, to: &options)
+                        try apply(spec, value: nil, to: &options, &seen, spelled: "-\(c)")
                         continue
                     }
                     let value = chars.isEmpty ? try nextValue(words, &i, option: "-\(c)") : String(chars)
-                    try apply(spec, value: value, to: &options)
+                    try apply(spec, value: value, to: &options, &seen, spelled: "-\(c)")
                     chars = []
                 }
             }
         }
+        // sudo's rule: VAR=VALUE words before the command set variables.
+        while i < words.count, let a = EnvironmentAssignment(parsing: words[i]) {
+            options.setEnvironment.append(a)
+            i += 1
+        }
         options.command = Array(words[i...])
-        try check(options)
+        try check(&options, seen)
         return options
     }
 
@@ -103,30 +129,39 @@ public enum OptionParser {
         return value
     }
 
-    private static func apply(_ spec: Spec, value: String?, to o: inout Options) throws(Failure) {
-        switch spec.long {
+    private static func apply(
+        _ spec: Spec, value: String?, to o: inout Options, _ seen: inout Seen, spelled: String
+    ) throws(Failure) {
+        switch spec.key {
         case "user": o.user = try nonEmpty(value, "--user")
         case "group": o.group = try nonEmpty(value, "--group")
         case "shell": o.shell = true
+        case "login": o.login = true
+        case "set-home": break  // HOME is always the target's
+        case "E": o.preserveAllEnvironment = true
         case "non-interactive": o.nonInteractive = true
         case "stdin": o.passwordFromStdin = true
         case "askpass": o.askpass = true
         case "prompt": o.prompt = value ?? ""
         case "env":
             guard let a = EnvironmentAssignment(parsing: Array((value ?? "").utf8)) else {
-                throw Failure("--env wants VAR=VALUE, got '\(value ?? "")'" + hint)
+                throw Failure("--env wants VAR=VALUE, got '\(visible(value ?? ""))'" + hint)
             }
             o.setEnvironment.append(a)
         case "preserve-env":
             for name in (value ?? "").split(separator: ",", omittingEmptySubsequences: true) {
                 guard isVariableName(Array(name.utf8)) else {
-                    throw Failure("--preserve-env: not a variable name: '\(name)'" + hint)
+                    throw Failure("--preserve-env: not a variable name: '\(visible(String(name)))'" + hint)
                 }
                 o.preserveEnvironment.append(String(name))
             }
         case "chdir": o.directory = try nonEmpty(value, "--chdir")
-        case "help": o.mode = .help
-        case "version": o.mode = .version
+        case "reset-timestamp": seen.resetTimestamp = true
+        case "remove-timestamp": seen.removeTimestamp = true
+        case "list": seen.modes.append((.list, spelled))
+        case "help": seen.modes.append((.help, spelled))
+        case "version": seen.modes.append((.version, spelled))
+        case "check": seen.modes.append((.check, spelled))
         default: break
         }
     }
@@ -136,19 +171,34 @@ public enum OptionParser {
         return value
     }
 
-    private static func check(_ o: Options) throws(Failure) {
+    /// Settles the mode and refuses combinations that make no sense.
+    private static func check(_ o: inout Options, _ seen: Seen) throws(Failure) {
+        func refuse(_ text: String) -> Failure { Failure(text + hint) }
+        let hasCommand = !o.command.isEmpty
+        if let (first, firstName) = seen.modes.first {
+            if let other = seen.modes.first(where: { $0.0 != first }) {
+                throw refuse("\(firstName) and \(other.1) cannot be used together")
+            }
+            o.mode = first
+        }
+        if o.shell && o.login { throw refuse("-s and -i cannot be used together") }
+        if o.login && o.directory != nil { throw refuse("-i and -D cannot be used together (-i runs in the target's home)") }
+        if o.askpass && o.passwordFromStdin { throw refuse("-A and -S cannot be used together") }
+        if seen.removeTimestamp && hasCommand { throw refuse("-K takes no command") }
         switch o.mode {
-        case .help, .version:
-            if !o.command.isEmpty {
-                throw Failure("--\(o.mode == .help ? "help" : "version") takes no command" + hint)
+        case .help, .version, .check:
+            let name = seen.modes.first!.1
+            if hasCommand || !o.setEnvironment.isEmpty { throw refuse("\(name) takes no command") }
+            if o.shell || o.login { throw refuse("\(name) and \(o.shell ? "-s" : "-i") cannot be used together") }
+        case .list:
+            if o.shell || o.login { throw refuse("-l and \(o.shell ? "-s" : "-i") cannot be used together") }
+        case .run, .forgetCredentials:
+            if hasCommand || o.shell || o.login { break }
+            if (seen.resetTimestamp || seen.removeTimestamp) && o.setEnvironment.isEmpty {
+                o.mode = .forgetCredentials
+                break
             }
-        case .run:
-            if o.askpass && o.passwordFromStdin {
-                throw Failure("-A and -S cannot be used together" + hint)
-            }
-            if o.command.isEmpty && !o.shell {
-                throw Failure("no command given" + hint)
-            }
+            throw refuse("no command given")
         }
     }
 }

@@ -1,15 +1,29 @@
 // Options.swift: what the command line asked for, after parsing.
 
 public struct Options: Equatable, Sendable {
-    public enum Mode: Equatable, Sendable { case run, help, version }
+    public enum Mode: Equatable, Sendable {
+        /// Run a command (or a shell).
+        case run
+        /// -h/--help, -v/-V/--version, --check: print and exit.
+        case help, version, check
+        /// -l/--list: may the caller use runas; with a command, its path.
+        case list
+        /// -k or -K without a command: nothing to do (no credential cache).
+        case forgetCredentials
+    }
 
     public var mode: Mode = .run
     /// -u/--user: a name or "#N"; nil means root (or the caller with -g only).
     public var user: String?
     /// -g/--group: a name or "#N".
     public var group: String?
-    /// -s/--shell: run the target's shell (with the command as -c).
+    /// -s/--shell: run $SHELL (if in /etc/shells) or the target's shell,
+    /// with the command as -c.
     public var shell = false
+    /// -i/--login: the target's login shell, as a login shell, in its home.
+    public var login = false
+    /// -E: keep the caller's environment, except what never passes.
+    public var preserveAllEnvironment = false
     /// -n/--non-interactive: never prompt; fail if a password is needed.
     public var nonInteractive = false
     /// -S/--stdin: read the password from standard input.
@@ -18,7 +32,7 @@ public struct Options: Equatable, Sendable {
     public var askpass = false
     /// -p/--prompt TEXT (with %-escapes); nil: RUNAS_PROMPT or the default.
     public var prompt: String?
-    /// --env VAR=VAL, in order.
+    /// --env VAR=VAL and VAR=VAL words before the command, in order.
     public var setEnvironment: [EnvironmentAssignment] = []
     /// --preserve-env LIST: names of caller variables to keep.
     public var preserveEnvironment: [String] = []

@@ -34,22 +34,32 @@ public enum Runas {
             exit(0)
         case .version:
             try printVersion()
-        case .run:
+        case .check:
+            exit(SelfCheck.run() ? 0 : 1)
+        case .forgetCredentials:
+            // -k/-K alone: runas keeps no credentials, so there is nothing to forget.
+            exit(0)
+        case .list, .run:
             break
         }
 
         guard let caller = Accounts.user(uid: getuid()) else {
             throw Failure("you (uid \(getuid())) are not in the user database")
         }
+        if options.mode == .list { try Listing.run(options, caller: caller) }
         let tty = terminalName()
         let cwd = workingDirectory(options)
         SystemLog.subject = LogSubject(
             user: caller.name, tty: tty, cwd: cwd,
             target: options.user ?? (options.group != nil ? caller.name : "root"),
+            group: options.group,
+            environment: options.setEnvironment.isEmpty ? nil : visible(Array(options.setEnvironment.map {
+                Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }.joined(separator: [UInt8(ascii: " ")]))),
             command: options.command.isEmpty ? "(shell)" : visible(Array(options.command.joined(separator: [UInt8(ascii: " ")]))))
         try requireWheel(caller)
         let (target, group) = try resolveTarget(options, caller: caller)
         SystemLog.subject?.target = target.name
+        if options.group != nil { SystemLog.subject?.group = group.name }
         let groups = [group.gid] + Accounts.groups(of: target).filter { $0 != group.gid }
 
         let backend: LoadedBackend
@@ -69,17 +79,21 @@ public enum Runas {
                 caller: caller.name, target: target.name),
             tty: tty, needsPassword: needed, wantsSession: backend.waitsForCommand))
 
-        let (path, argv) = try command(options, target: target, cwd: cwd)
+        // -i runs in the target's home; everything else where asked (-D) or here.
+        let directory = options.login ? target.home : cwd
+        let (path, argv) = try command(options, target: target, cwd: directory, environment: environment)
         let commandLine = Array(([path] + argv.dropFirst()).joined(separator: [UInt8(ascii: " ")]))
         SystemLog.subject?.command = visible(commandLine)
         let pamEnvironment = try login.openSession(for: target)
         let env = CommandEnvironment.build(
             callerEnvironment: environment, options: options,
             context: .init(caller: caller, target: target, commandLine: commandLine),
-            pamEnvironment: pamEnvironment)
+            pamEnvironment: pamEnvironment,
+            overrides: EnvFile.load(for: .init(user: target.name, uid: target.uid, group: group.name, gid: group.gid)))
 
         var flags: UInt32 = 0
-        if options.shell { flags |= RUNAS_REQUEST_SHELL.rawValue }
+        if options.shell || options.login { flags |= RUNAS_REQUEST_SHELL.rawValue }
+        if options.login { flags |= RUNAS_REQUEST_LOGIN_SHELL.rawValue }
         if options.directory != nil { flags |= RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue }
         if isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1 { flags |= RUNAS_REQUEST_TTY.rawValue }
 
@@ -87,7 +101,7 @@ public enum Runas {
             caller: caller, target: target, group: group, groups: groups,
             commandPath: path, argv: argv, environment: env,
             pamEnvironment: pamEnvironment.isEmpty ? nil : pamEnvironment,
-            cwd: cwd, flags: flags))
+            cwd: directory, flags: flags))
         SystemLog.success()
         let status: Int32
         do {
@@ -182,14 +196,15 @@ public enum Runas {
         return d.hasPrefix("/") ? d : (here == "/" ? "" : here) + "/" + d
     }
 
-    /// The program and its argv. -s: the target's shell, with the command
-    /// (its words joined by spaces) as "-c".
-    static func command(_ o: Options, target: Account, cwd: String) throws(Failure) -> ([UInt8], [[UInt8]]) {
-        if o.shell {
-            let shell = Array(target.shell.utf8)
-            let path = try CommandResolver.resolve(shell, cwd: cwd)
-            if o.command.isEmpty { return (path, [shell]) }
-            return (path, [shell, Array("-c".utf8), Array(o.command.joined(separator: [UInt8(ascii: " ")]))])
+    /// The program and its argv: the command, or for -s/-i a shell
+    /// (ShellCommand) with the command as "-c".
+    static func command(
+        _ o: Options, target: Account, cwd: String, environment: [[UInt8]]
+    ) throws(Failure) -> ([UInt8], [[UInt8]]) {
+        if o.shell || o.login {
+            let shell = o.shell ? ShellCommand.callerShell(environment: environment) ?? target.shell : target.shell
+            let plan = ShellCommand.make(login: o.login, shell: shell, command: o.command)
+            return (try CommandResolver.resolve(plan.shell, cwd: cwd), plan.argv)
         }
         let path = try CommandResolver.resolve(o.command[0], cwd: cwd)
         return (path, o.command)

@@ -2,6 +2,7 @@
 // (openlog("runas", LOG_PID, LOG_AUTHPRIV)), one line in sudo's shape:
 //
 //   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u
+//   alice : TTY=pts/0 ; PWD=/ ; USER=bob ; GROUP=proj ; ENV=A=1 ; COMMAND=/usr/bin/env
 //   alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=... ; USER=root ; COMMAND=id -u
 //
 // Control characters are escaped (\xNN) and the line is bounded. What is
@@ -17,6 +18,10 @@ public struct LogSubject: Sendable {
     public var tty: String?
     public var cwd: String
     public var target: String
+    /// -g, when given.
+    public var group: String? = nil
+    /// Variables set on the command line (--env, VAR=VALUE), as typed.
+    public var environment: String? = nil
     public var command: String
 }
 
@@ -48,7 +53,9 @@ public enum SystemLog {
     /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=..."
     public static func line(_ s: LogSubject, reason: String?) -> String {
         let tty = s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
-        return "\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=\(s.cwd) ; USER=\(s.target) ; COMMAND=\(s.command)"
+        return "\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=\(s.cwd) ; USER=\(s.target) ; "
+            + (s.group.map { "GROUP=\($0) ; " } ?? "") + (s.environment.map { "ENV=\($0) ; " } ?? "")
+            + "COMMAND=\(s.command)"
     }
 
     /// A refusal (sudo logs these at alert).

@@ -36,27 +36,40 @@ public enum Version {
     public static var abi: String { "\(RUNAS_BACKEND_ABI_MAJOR).\(RUNAS_BACKEND_ABI_MINOR)" }
 
     public static let usage = """
-        usage: runas [options] [--] command [argument ...]
-               runas [options] -s [command [argument ...]]
-               runas -h | -v
+        usage: runas [options] [VAR=VALUE ...] [--] command [argument ...]
+               runas [options] -s | -i [command [argument ...]]
+               runas -l [-u USER] [command]
+               runas -h | -v | --check | -k | -K
 
         Run a command as root (or another user) after asking for your own
         password. Only root and members of the group wheel may use runas.
 
         options:
           -u, --user USER          run as USER (a name or #UID); default root
-          -g, --group GROUP        run with primary group GROUP (a name or #GID)
-          -s, --shell              run the target's shell (with the command as -c)
+          -g, --group GROUP        primary group GROUP (a name or #GID); alone,
+                                   you stay yourself with that group
+          -s, --shell              run $SHELL if /etc/shells lists it, else the
+                                   target's shell (a command goes to -c)
+          -i, --login              run the target's login shell in its home
+                                   (a command goes to -c)
+          -E                       keep your environment (never LD_*, ...)
+              --preserve-env LIST  keep these variables (comma separated)
+              --env VAR=VALUE      set a variable (repeatable; so do VAR=VALUE
+                                   words before the command)
+          -D, --chdir DIR          run the command in DIR (default: here)
+          -H, --set-home           HOME is the target's (always; accepted)
           -n, --non-interactive    never prompt; fail if a password is needed
           -S, --stdin              read the password from standard input
           -A, --askpass            read it from the helper named by RUNAS_ASKPASS
           -p, --prompt TEXT        password prompt (%u you, %U target, %h host,
                                    %H full host, %p whose password, %% a %)
-              --env VAR=VALUE      set a variable for the command (repeatable)
-              --preserve-env LIST  keep these variables of yours (comma separated)
-          -D, --chdir DIR          run the command in DIR (default: here)
+          -k, --reset-timestamp    accepted; runas keeps no credential cache
+          -K, --remove-timestamp   accepted; same (takes no command)
+          -l, --list               may you use runas, and through which backend;
+                                   with a command, the full path that would run
           -h, --help               show this help and exit
-          -v, -V, --version        show version, traits and backend, and exit
+          -v, -V, --version        show version, traits, backend and ABI
+              --check              check the installation (no password needed)
               --                   end of options
 
         """

@@ -5,11 +5,12 @@ import Testing
 private let caller = Account(name: "alice", uid: 2001, gid: 2001, home: "/home/alice", shell: "/bin/bash")
 private let target = Account(name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/sh")
 
-private func build(_ env: [String], options: Options = Options(), pam: [String] = []) -> [String: String] {
+private func build(_ env: [String], options: Options = Options(), pam: [String] = [],
+                   overrides: [String] = []) -> [String: String] {
     let list = CommandEnvironment.build(
         callerEnvironment: env.map { Array($0.utf8) }, options: options,
         context: .init(caller: caller, target: target, commandLine: Array("/usr/bin/id -u".utf8)),
-        pamEnvironment: pam)
+        pamEnvironment: pam, overrides: overrides.map { EnvironmentAssignment(parsing: Array($0.utf8))! })
     var out: [String: String] = [:]
     for (name, value) in list {
         #expect(out[name] == nil, "duplicate \(name)")
@@ -77,5 +78,58 @@ private func build(_ env: [String], options: Options = Options(), pam: [String] 
         let e = build([], pam: ["FROM_PAM=yes", "HOME=/elsewhere"])
         #expect(e["FROM_PAM"] == "yes")
         #expect(e["HOME"] == "/root")
+    }
+
+    /// Every variable that must never pass implicitly, with -E and with
+    /// --preserve-env alike.
+    static let neverPass = [
+        "LD_PRELOAD=/tmp/x.so", "LD_LIBRARY_PATH=/tmp", "GCONV_PATH=/tmp", "GLIBC_TUNABLES=x",
+        "LOCPATH=/tmp", "NLSPATH=/tmp/%N", "HOSTALIASES=/tmp/h", "RES_OPTIONS=debug", "BASH_ENV=/tmp/e",
+        "ENV=/tmp/e", "BASH_FUNC_ls%%=() { :; }", "SHELLOPTS=xtrace", "PS4=$(id)", "IFS=/", "CDPATH=/tmp",
+        "PYTHONPATH=/tmp", "PYTHONSTARTUP=/tmp/s", "PERL5LIB=/tmp", "PERL5OPT=-d", "RUBYOPT=-r/tmp/x",
+        "NODE_OPTIONS=--require /tmp/x", "SWIFT_DEBUG=1", "HARMLESS=() { :; }",
+    ]
+
+    @Test func dashEKeepsTheCallersEnvironmentButNeverTheDangerousOnes() {
+        var o = Options()
+        o.preserveAllEnvironment = true
+        let e = build(["EDITOR=vim", "MYVAR=1", "PATH=/home/alice/bin", "HOME=/home/alice", "LANG=../x"]
+                      + Self.neverPass, options: o)
+        #expect(e["EDITOR"] == "vim")
+        #expect(e["MYVAR"] == "1")
+        #expect(e["PATH"] == CommandEnvironment.safePath)
+        #expect(e["HOME"] == "/root")
+        #expect(e["LANG"] == nil)
+        for entry in Self.neverPass {
+            let name = String(entry.prefix(while: { $0 != "=" }))
+            #expect(e[name] == nil, "\(name) passed with -E")
+        }
+    }
+
+    @Test func preserveEnvListHasTheSameExceptions() {
+        var o = Options()
+        o.preserveEnvironment = Self.neverPass.map { String($0.prefix(while: { $0 != "=" })) } + ["MYVAR", "TZ"]
+        let e = build(Self.neverPass + ["MYVAR=1", "TZ=/etc/passwd"], options: o)
+        #expect(e["MYVAR"] == "1")
+        #expect(e["TZ"] == nil)
+        for entry in Self.neverPass {
+            let name = String(entry.prefix(while: { $0 != "=" }))
+            #expect(e[name] == nil, "\(name) passed with --preserve-env")
+        }
+    }
+
+    @Test func explicitAssignmentsMaySetAnything() {
+        var o = Options()
+        o.setEnvironment = [EnvironmentAssignment(parsing: Array("LD_LIBRARY_PATH=/opt/lib".utf8))!]
+        #expect(build([], options: o)["LD_LIBRARY_PATH"] == "/opt/lib")
+    }
+
+    @Test func envFileOverridesComeLastWithoutDuplicates() {
+        var o = Options()
+        o.setEnvironment = [EnvironmentAssignment(parsing: Array("EDITOR=nano".utf8))!]
+        let e = build(["DISPLAY=:0"], options: o, overrides: ["EDITOR=vim", "PATH=/opt/bin:/usr/bin", "DISPLAY=:1"])
+        #expect(e["EDITOR"] == "vim")
+        #expect(e["PATH"] == "/opt/bin:/usr/bin")
+        #expect(e["DISPLAY"] == ":1")
     }
 }

@@ -23,4 +23,13 @@ import Testing
     @Test func emptyNameRejected() {
         #expect(throws: Failure.self) { try IdSpec.parse("", what: "user") }
     }
+
+    @Test func plainNumbersForDigitOnlyNames() {
+        #expect(IdSpec.plainNumber("1000") == 1000)
+        #expect(IdSpec.plainNumber("0") == 0)
+        #expect(IdSpec.plainNumber("4294967294") == 4_294_967_294)
+        for bad in ["4294967295", "99999999999", "-1", "+1", "1 ", "", "0x1", "1a"] {
+            #expect(IdSpec.plainNumber(bad) == nil, "\(bad)")
+        }
+    }
 }

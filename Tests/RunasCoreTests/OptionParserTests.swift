@@ -56,7 +56,14 @@ private func parse(_ words: [String]) throws -> Options {
 
     @Test(arguments: [["-x", "ls"], ["--bogus", "ls"], ["-u"], ["--user"], ["-u", ""], ["--env", "NOEQUALS", "x"],
                       ["--env", "1A=x", "x"], ["--preserve-env", "A-B", "x"], [], ["-n"], ["--"],
-                      ["-h", "ls"], ["--version", "ls"], ["--shell=yes"]])
+                      ["-h", "ls"], ["--version", "ls"], ["--shell=yes"],
+                      // mutually exclusive, or a command where none is taken
+                      ["-s", "-i"], ["-si", "ls"], ["-i", "-D", "/tmp"], ["-AS", "x"], ["-K", "ls"],
+                      ["-l", "--check"], ["-h", "-v"], ["--check", "ls"], ["-l", "-s"], ["-h", "-s"],
+                      ["-v", "A=1"], ["--check=yes"], ["--preserve-env"], ["-E=x", "ls"], ["--E", "ls"],
+                      // VAR=VALUE words alone are no command
+                      ["A=1"], ["-n", "A=1", "B=2"], ["-k", "A=1"], ["--", "A=1"],
+                      ["-D"], ["-p"], ["-g"], ["--env"], ["--chdir="], ["-u", "alice"]])
     func errors(_ words: [String]) {
         #expect(throws: Failure.self) { try parse(words) }
     }
@@ -69,5 +76,71 @@ private func parse(_ words: [String]) throws -> Options {
 
     @Test func nonUTF8OptionRejected() {
         #expect(throws: Failure.self) { try OptionParser.parse([[0x2d, 0x75, 0xff], Array("x".utf8)]) }
+    }
+
+    @Test func loginAndShell() throws {
+        let i = try parse(["-i"])
+        #expect(i.login && !i.shell && i.mode == .run && i.command.isEmpty)
+        let s = try parse(["--login", "echo", "hi"])
+        #expect(s.login && s.command.count == 2)
+        #expect(try parse(["--shell"]).shell)
+    }
+
+    @Test func compatibilityFlagsChangeNothing() throws {
+        let plain = try parse(["id"])
+        #expect(try parse(["-H", "id"]) == plain)
+        #expect(try parse(["--set-home", "id"]) == plain)
+        #expect(try parse(["-k", "id"]) == plain)
+        #expect(try parse(["--reset-timestamp", "id"]) == plain)
+    }
+
+    @Test func forgetCredentialsAlone() throws {
+        for words in [["-k"], ["-K"], ["--reset-timestamp"], ["--remove-timestamp"], ["-kn"]] {
+            #expect(try parse(words).mode == .forgetCredentials, "\(words)")
+        }
+    }
+
+    @Test func preserveAll() throws {
+        #expect(try parse(["-E", "env"]).preserveAllEnvironment)
+        #expect(try parse(["-nE", "env"]).preserveAllEnvironment)
+        #expect(!(try parse(["env"]).preserveAllEnvironment))
+    }
+
+    @Test func variableWordsBeforeTheCommand() throws {
+        let o = try parse(["-u", "bob", "A=1", "B=x y", "env", "C=3"])
+        #expect(o.setEnvironment == [EnvironmentAssignment(name: "A", value: Array("1".utf8)),
+                                     EnvironmentAssignment(name: "B", value: Array("x y".utf8))])
+        #expect(o.command == [Array("env".utf8), Array("C=3".utf8)])
+        // After "--" too (sudo's rule); a word that is no valid name starts the command.
+        #expect(try parse(["--", "A=1", "env"]).setEnvironment.count == 1)
+        #expect(try parse(["1A=1", "env"]).command.count == 2)
+        #expect(try parse(["./A=1"]).command == [Array("./A=1".utf8)])
+        // With -s or -i, variables alone are fine.
+        #expect(try parse(["-s", "A=1"]).setEnvironment.count == 1)
+        // Values are bytes, not necessarily UTF-8.
+        let raw = try OptionParser.parse([[0x41, 0x3d, 0xff], Array("env".utf8)])
+        #expect(raw.setEnvironment == [EnvironmentAssignment(name: "A", value: [0xff])])
+    }
+
+    @Test func modes() throws {
+        #expect(try parse(["-l"]).mode == .list)
+        #expect(try parse(["--list", "id"]).mode == .list)
+        #expect(try parse(["-l", "-u", "bob", "id"]).user == "bob")
+        #expect(try parse(["--check"]).mode == .check)
+        #expect(try parse(["-h", "-h"]).mode == .help)
+        #expect(try parse(["-v", "-V"]).mode == .version)
+    }
+
+    @Test func errorsCarryTheHint() {
+        for words in [["-x"], ["-s", "-i"], ["-K", "ls"], ["-u"]] {
+            do {
+                _ = try parse(words)
+                Issue.record("\(words) parsed")
+            } catch let error as Failure {
+                #expect(error.message.hasSuffix(" (see 'runas --help')"), "\(error.message)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
     }
 }

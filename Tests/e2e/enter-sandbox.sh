@@ -10,6 +10,13 @@ box=$1
 shift
 [ "$1" = "--" ] && shift
 
+# Extra files for /etc (a test's /etc/runas.env): a read-only overlay
+# with them on top of the real /etc, mounted first so the binds below land
+# on it.
+if [ -d "$box/etc-extra" ]; then
+    mount -t overlay overlay -o "lowerdir=$box/etc-extra:/etc" /etc
+fi
+
 for f in passwd shadow group shells; do
     mount --bind "$box/etc/$f" "/etc/$f"
 done

@@ -103,6 +103,10 @@ USERS = [
     User("kate", 2011, 2011, password="star locked", groups=("wheel",), shadow_override="*"),
     User("lena", 2012, 2012, password="double bang", groups=("wheel",), shadow_override="!!"),
     User("mike", 2013, 2013, password="no shadow line", groups=("wheel",), shadow_override="MISSING"),
+    # A name made of digits, equal to nobody's uid: -u 65534 means this
+    # user. (Not a caller's uid: setpriv --reuid=N, too, reads N as a name
+    # first.)
+    User("65534", 2030, 2030, shadow_override="*"),
 ]
 EXTRA_GROUPS = [("wheel", WHEEL_GID), ("users", 100), ("proj", 3000), ("nogroup", 65534)]
 
@@ -166,7 +170,7 @@ def backend_file(core, backend):
 class Sandbox:
     def __init__(self, core="shadow", backend="scopex", runas_mode=0o4750,
                  backend_path=None, backend_mode=0o644, backend_owner=0,
-                 systemd_version=257, pam_stack=None):
+                 systemd_version=257, pam_stack=None, env_file=None):
         self.dir = tempfile.mkdtemp(prefix="runas-e2e-")
         os.chmod(self.dir, 0o755)
         self.shared = os.path.join(self.dir, "shared")   # writable by the commands
@@ -180,6 +184,8 @@ class Sandbox:
         self._write_pam(pam_stack)
         self._write_usr_local(core, backend, runas_mode, backend_path, backend_mode, backend_owner)
         self._write_stubs(systemd_version)
+        if env_file is not None:
+            self.write_env_file(env_file)
 
     def close(self):
         self._syslog_open = False
@@ -231,6 +237,14 @@ class Sandbox:
         self._write("etc/group", "".join("%s:x:%d:%s\n" % (n, gid, ",".join(m))
                                          for n, (gid, m) in groups.items()))
         self._write("etc/shells", "/bin/sh\n/bin/bash\n/usr/bin/bash\n")
+
+    def write_env_file(self, text, mode=0o644, owner=0):
+        """The sandbox's /etc/runas.env. etc-extra/ is laid over the real
+        /etc (a read-only overlay inside the namespace) by enter-sandbox.sh,
+        so the file exists there even though the machine has none."""
+        path = self._write("etc-extra/runas.env", text, mode)
+        os.chown(path, owner, owner)
+        return path
 
     def _write_pam(self, stack):
         shutil.copytree("/etc/pam.d", os.path.join(self.dir, "etc/pam.d"), symlinks=True)

@@ -343,6 +343,16 @@ class ArtifactTests(unittest.TestCase):
         st = os.stat(os.path.join(stage_dir("shadow"), "usr/local/lib/runas/backend.so"))
         self.assertEqual(st.st_mode & 0o7777, 0o644)
 
+    def test_man_page_and_completions_are_installed(self):
+        for rel, src in [("usr/local/share/man/man1/runas.1", "doc/runas.1"),
+                         ("usr/local/share/bash-completion/completions/runas", "completions/runas.bash"),
+                         ("usr/local/share/zsh/site-functions/_runas", "completions/_runas"),
+                         ("usr/local/share/fish/vendor_completions.d/runas.fish", "completions/runas.fish")]:
+            path = os.path.join(stage_dir("shadow"), rel)
+            self.assertEqual(os.stat(path).st_mode & 0o7777, 0o644, rel)
+            with open(path) as f, open(os.path.join(REPO, src)) as g:
+                self.assertEqual(f.read(), g.read(), rel)
+
 
 if __name__ == "__main__":
     unittest.main()

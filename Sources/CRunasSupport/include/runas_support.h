@@ -16,6 +16,17 @@
  * PREFIX (-Xcc -DRUNAS_BACKEND_PATH=...). Never influenced at run time. */
 const char *runas_config_backend_path(void);
 
+/* /etc/runas.env: the administrator's environment overrides. */
+const char *runas_config_env_file_path(void);
+
+/* /etc/pam.d/runas (only --check looks at it). */
+const char *runas_config_pam_config_path(void);
+
+/* The program a service-manager backend runs ("systemd-run", "run0"), as
+ * the backends are built to find it; NULL for other backends. Only
+ * --check uses it. */
+const char *runas_config_service_manager_path(const char *backend_name);
+
 /* openlog("runas", LOG_PID, LOG_AUTHPRIV), with a static ident. */
 void runas_openlog(void);
 

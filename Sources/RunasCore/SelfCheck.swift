@@ -1,0 +1,103 @@
+// SelfCheck.swift: runas --check, a self-diagnosis anyone can run. Reads,
+// never changes anything and asks for no password. One line per check,
+// "ok" or "FAIL" with what to do; exit 0 only when every check passes.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRunasSupport
+
+struct SelfCheck {
+    private var failures = 0
+
+    private mutating func report(_ ok: Bool, _ what: String, fix: @autoclosure () -> String) {
+        if ok {
+            writeAll(1, "ok    \(what)\n")
+        } else {
+            failures += 1
+            writeAll(1, "FAIL  \(what): \(fix())\n")
+        }
+    }
+
+    /// Runs every check; true when all passed.
+    static func run() -> Bool {
+        var check = SelfCheck()
+        return check.all()
+    }
+
+    private mutating func all() -> Bool {
+        checkBinary()
+        let backend = checkBackend()
+        checkWheel()
+        #if PAM
+        let pam = String(cString: runas_config_pam_config_path())
+        report(Self.fileExists(pam), "PAM service file \(pam) exists",
+               fix: "create it: ./install.sh --pam-config (or see README, 'PAM')")
+        #endif
+        if let backend, let program = runas_config_service_manager_path(backend.name) {
+            let path = String(cString: program)
+            report(access(path, X_OK) == 0, "\(backend.name) program \(path) exists",
+                   fix: "install systemd (apt install systemd), or install the scopex backend")
+            // sd_booted(3)'s test: systemd creates this directory when it is PID 1.
+            var st = stat()
+            report(lstat("/run/systemd/system", &st) == 0 && st.st_mode & S_IFMT == S_IFDIR,
+                   "systemd is running (/run/systemd/system)",
+                   fix: "the \(backend.name) backend needs systemd as the service manager; install the scopex backend instead")
+        }
+        writeAll(1, failures == 0 ? "all checks passed\n" : "\(failures) check(s) failed\n")
+        return failures == 0
+    }
+
+    /// Is this binary setuid root, owned by root, not writable by others,
+    /// and did the kernel honour the setuid bit (not a nosuid mount)?
+    private mutating func checkBinary() {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let path = n > 0 ? String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "runas"
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            report(false, "runas binary", fix: "cannot stat \(path): \(describeErrno(errno))")
+            return
+        }
+        let mode = String(st.st_mode & 0o7777, radix: 8)
+        report(st.st_uid == 0 && st.st_mode & S_ISUID != 0, "\(path) is setuid root (mode \(mode))",
+               fix: "chown root:wheel \(path) && chmod 4750 \(path) (install.sh does this)")
+        report(st.st_mode & 0o022 == 0, "\(path) is writable only by root",
+               fix: "chmod go-w \(path)")
+        report(geteuid() == 0, "runas runs with effective uid 0",
+               fix: "the file system holding \(path) may be mounted nosuid; install runas elsewhere")
+    }
+
+    /// The backend passes the same checks as on every run.
+    private mutating func checkBackend() -> LoadedBackend? {
+        do {
+            let b = try BackendLoader.load()
+            report(true, "backend \(b.name) \(b.version) (ABI \(b.abi)) at \(b.path) passes the loader's checks",
+                   fix: "")
+            return b
+        } catch {
+            report(false, "backend at \(BackendLoader.configuredPath)",
+                   fix: "\(error.message); install one with ./install.sh --backend NAME (or a runas-backend-NAME package)")
+            return nil
+        }
+    }
+
+    private mutating func checkWheel() {
+        let wheel = Accounts.group(named: "wheel")
+        report(wheel != nil, "the group wheel exists", fix: "groupadd --system wheel")
+        guard let me = Accounts.user(uid: getuid()) else {
+            report(false, "you (uid \(getuid())) are in the user database", fix: "ask your administrator")
+            return
+        }
+        if me.uid == 0 {
+            report(true, "you are root (no wheel membership needed)", fix: "")
+        } else {
+            report(wheel.map { Accounts.isMember(me, of: $0) } ?? false, "you (\(me.name)) are a member of wheel",
+                   fix: "as root: usermod -aG wheel \(me.name), then log in again")
+        }
+    }
+
+    private static func fileExists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+}

@@ -1,0 +1,62 @@
+# runas.bash: bash completion for runas (installed as
+# $PREFIX/share/bash-completion/completions/runas). Options, users after
+# -u, groups after -g, directories after -D, variable names after
+# --preserve-env, command names for the command, and once the command has
+# started, that command's own completion (through bash-completion's
+# _command_offset when it is loaded; plain file names otherwise).
+
+_runas() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local i word
+    COMPREPLY=()
+
+    # Where does the command start? Skip options, their values and
+    # VAR=VALUE words, as runas's own parser does.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        case $word in
+            -u|--user|-g|--group|-p|--prompt|-D|--chdir|--env|--preserve-env)
+                ((i++)) ;;
+            --)
+                ((i++))
+                while ((i < COMP_CWORD)) && [[ ${COMP_WORDS[i]} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; do ((i++)); done
+                break ;;
+            -?*) ;;
+            *)
+                [[ $word =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || break ;;
+        esac
+    done
+    if ((i < COMP_CWORD)); then
+        # Inside the command: its arguments.
+        if declare -F _command_offset >/dev/null; then
+            _command_offset "$i"
+        else
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        return
+    fi
+
+    case $prev in
+        -u|--user)
+            COMPREPLY=($(compgen -u -- "$cur")); return ;;
+        -g|--group)
+            COMPREPLY=($(compgen -g -- "$cur")); return ;;
+        -D|--chdir)
+            COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --preserve-env)
+            local done=${cur%"${cur##*,}"}
+            COMPREPLY=($(compgen -P "$done" -e -- "${cur##*,}")); return ;;
+        -p|--prompt|--env)
+            return ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-u --user -g --group -s --shell -i --login -E
+            --preserve-env --env -D --chdir -H --set-home -n --non-interactive
+            -S --stdin -A --askpass -p --prompt -k --reset-timestamp
+            -K --remove-timestamp -l --list -h --help -v -V --version --check --' -- "$cur"))
+        return
+    fi
+    COMPREPLY=($(compgen -c -- "$cur"))
+}
+complete -F _runas runas
