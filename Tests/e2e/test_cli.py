@@ -134,6 +134,13 @@ class IdTests(CLITest):
         r = self.runas(ALICE, ["-u", "#2002", "id", "-un"], password=ALICE.password)
         self.assertEqual((r.rc, r.out), (0, "bob\n"), r)
 
+    def test_option_spellings(self):
+        # Combined flags with an attached value, --long=value, and -H.
+        for args in (["-HSu#2002"], ["-S", "--user=bob", "--set-home"], ["-S", "--user", "bob", "-H"]):
+            with self.subTest(args=args):
+                r = self.box.run(ALICE, args + ["sh", "-c", "id -un; echo $HOME"], stdin=ALICE.password + "\n")
+                self.assertEqual((r.rc, r.out), (0, "bob\n/home/bob\n"), r)
+
     def test_digit_name_is_a_name_first(self):
         # A user is called "65534" (uid 2030); nobody's uid is 65534.
         r = self.runas(ALICE, ["-u", "65534", "id", "-u"], password=ALICE.password)
