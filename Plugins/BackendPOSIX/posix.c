@@ -74,11 +74,40 @@ void backend_reset_signals(void) {
 
 static volatile pid_t relay_child = -1;
 
-static void relay_handler(int sig) {
+static const int relayed_signals[] = {
+    SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH,
+};
+
+/* Did this signal come from the command, its process group (which is
+ * runas's own), or the kernel? Then the command has it already. */
+static int command_has_it(const siginfo_t *info) {
+    if (info->si_code > 0)          /* SI_KERNEL and other kernel codes */
+        return 1;
+    if (info->si_code == SI_USER || info->si_code == SI_QUEUE || info->si_code == SI_TKILL) {
+        pid_t from = info->si_pid;
+        if (from == relay_child)
+            return 1;
+        pid_t group = getpgid(from);
+        if (group > 0 && (group == getpgrp() || group == relay_child))
+            return 1;
+    }
+    return 0;
+}
+
+static void relay_handler(int sig, siginfo_t *info, void *context) {
+    (void)context;
     int saved = errno;
-    if (relay_child > 0)
+    if (relay_child > 0 && !command_has_it(info))
         kill(relay_child, sig);
     errno = saved;
+}
+
+void backend_block_relayed_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
+        sigaddset(&set, relayed_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 void backend_relay_signals_to(pid_t child) {
@@ -86,13 +115,60 @@ void backend_relay_signals_to(pid_t child) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGQUIT, &sa, NULL);
-    sa.sa_handler = relay_handler;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
+        sigaddset(&sa.sa_mask, relayed_signals[i]);
+    sa.sa_sigaction = relay_handler;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++) {
+        struct sigaction old;
+        /* A signal the caller's shell ignored (nohup) stays ignored. */
+        if (sigaction(relayed_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN
+            && relayed_signals[i] != SIGCONT && relayed_signals[i] != SIGWINCH)
+            continue;
+        sigaction(relayed_signals[i], &sa, NULL);
+    }
+    /* Anything that arrived since backend_block_relayed_signals() is
+     * delivered now, to the handler, and reaches the command. */
+    sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
+}
+
+/* Stop runas itself with `sig`, the way the command was stopped. */
+static void stop_self(int sig) {
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    if (sig == SIGSTOP) {
+        kill(getpid(), SIGSTOP);
+        return;
+    }
+    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        return;                      /* no job control above us: do not hang */
+    sigaction(sig, &dfl, &old);
+    sigset_t set, saved;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, &saved);
+    kill(getpid(), sig);             /* stops here until SIGCONT */
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+    sigaction(sig, &old, NULL);
+}
+
+int backend_wait_for_command(pid_t child, int *status) {
+    for (;;) {
+        pid_t got = waitpid(child, status, WUNTRACED);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (WIFSTOPPED(*status)) {
+            stop_self(WSTOPSIG(*status));
+            kill(child, SIGCONT);
+            continue;
+        }
+        return 0;
+    }
 }
 
 void backend_describe_errno(int err, char *buf, size_t len) {

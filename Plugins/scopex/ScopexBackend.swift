@@ -28,6 +28,7 @@ private func scopexRun(
     if pipe2(&fds, O_CLOEXEC) != 0 {
         return reportFailure(error, .systemError, errno: backend_errno(), "pipe")
     }
+    backend_block_relayed_signals()
     let pid = fork()
     if pid < 0 {
         return reportFailure(error, .systemError, errno: backend_errno(), "fork")
@@ -50,10 +51,8 @@ private func scopexRun(
     close(fds[0])
 
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 {
-        if backend_errno() != EINTR {
-            return reportFailure(error, .systemError, errno: backend_errno(), "waitpid")
-        }
+    if backend_wait_for_command(pid, &status) != 0 {
+        return reportFailure(error, .systemError, errno: backend_errno(), "waitpid")
     }
     if got == 8 {
         return childFailure(ChildStep(rawValue: report[0]) ?? .exec, errno: report[1], request, error)
@@ -104,6 +103,9 @@ private func runChild(_ r: runas_request, reportTo pipe: Int32) -> Never {
             warnCannotEnter(cwd, using: "/")
         }
     }
+
+    // sudo's rule: the caller's umask, but never looser than 022.
+    umask(umask(0o022) | 0o022)
 
     backend_close_all_above_stdio_except(pipe)
     _ = execve(r.command_path, mutableList(r.argv), mutableList(r.envp))

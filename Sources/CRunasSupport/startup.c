@@ -6,13 +6,24 @@
  * marks this process secure (AT_SECURE: started setuid/setgid or with
  * capabilities), drop every SWIFT_* variable before any Swift code runs, so
  * the caller cannot steer the runtime of a root process.
+ *
+ * Also makes the process not dumpable (PR_SET_DUMPABLE 0) before anything
+ * else: it will hold a password and PAM state, and no core file, ptrace or
+ * /proc/PID/mem of the caller's may see them. A setuid start already does
+ * this; a start by root (or with equal ids) would not.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include "runas_support.h"
 
 extern char **environ;
+
+__attribute__((constructor(100)))
+static void runas_not_dumpable(void) {
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 __attribute__((constructor(101)))
 static void runas_scrub_swift_environment(void) {

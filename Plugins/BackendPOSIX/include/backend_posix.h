@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,10 +46,23 @@ int backend_ids_are(uid_t uid, gid_t gid);
  * so the command starts with a clean signal state. */
 void backend_reset_signals(void);
 
-/* While a child runs: ignore SIGINT/SIGQUIT in this process (the terminal
- * delivers them to the child's process group already) and pass SIGTERM and
- * SIGHUP on to `child`. */
+/* Blocks the signals backend_relay_signals_to() relays, so that none is
+ * lost between fork() and the relay being in place (the child empties its
+ * mask in backend_reset_signals()). */
+void backend_block_relayed_signals(void);
+
+/* While the command runs (unblocks them again): relay SIGTERM, SIGHUP, SIGINT, SIGQUIT,
+ * SIGUSR1, SIGUSR2, SIGALRM, SIGCONT and SIGWINCH to it, except signals the
+ * kernel generated (terminal keys, window changes, hangups: the command, in
+ * runas's foreground process group, already got those) and signals sent by
+ * the command itself or from its process group. */
 void backend_relay_signals_to(pid_t child);
+
+/* Waits for the command to end, as a job-control shell would expect: when
+ * the command stops (Ctrl-Z, SIGSTOP, SIGTTIN/SIGTTOU), runas stops itself
+ * with the same signal, and when it is continued, continues the command.
+ * Returns 0 with the wait status in *status, or -1 (errno). */
+int backend_wait_for_command(pid_t child, int *status);
 
 /* strerror into a caller-owned buffer (GNU strerror_r semantics hidden). */
 void backend_describe_errno(int err, char *buf, size_t len);
