@@ -24,6 +24,7 @@ plugin_only=false
 pam_config_only=false
 uninstall=false
 create_wheel=false
+pty_default=1
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 say() { echo "install.sh: $*"; }
@@ -42,6 +43,8 @@ options:
   --pam-config      only install the PAM service file /etc/pam.d/runas (never
                     replaces one); a full install with PAM does this too
   --create-wheel    create the group wheel if it does not exist (it starts empty)
+  --no-pty-default  commands run as another user on a terminal get no pseudo-terminal
+                    of their own unless runas --pty is given (default: they do)
   --uninstall       remove the installed runas files
 environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH
 EOF
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
         --plugin-only) plugin_only=true ;;
         --pam-config) pam_config_only=true ;;
         --create-wheel) create_wheel=true ;;
+        --no-pty-default) pty_default=0 ;;
         --uninstall) uninstall=true ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown option: $1 (see ./install.sh --help)" ;;
@@ -219,6 +223,7 @@ build() {
         -Xcc "-DRUNAS_BACKEND_PATH=\"$PREFIX/lib/runas/backend.so\"" \
         -Xcc "-DRUNAS_SYSTEMD_RUN_PATH=\"$SYSTEMD_RUN_PATH\"" \
         -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
+        -Xcc "-DRUNAS_USE_PTY_DEFAULT=$pty_default" \
         --product "$1"
 }
 $plugin_only || build runas

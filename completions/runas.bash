@@ -52,7 +52,7 @@ _runas() {
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-u --user -g --group -s --shell -i --login -E
-            --preserve-env --env -D --chdir -H --set-home -n --non-interactive
+            --preserve-env --env -D --chdir --pty --no-pty -H --set-home -n --non-interactive
             -S --stdin -A --askpass -p --prompt -k --reset-timestamp
             -K --remove-timestamp -l --list -h --help -v -V --version --check --' -- "$cur"))
         return

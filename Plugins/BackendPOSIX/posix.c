@@ -73,6 +73,7 @@ void backend_reset_signals(void) {
 }
 
 static volatile pid_t relay_child = -1;
+static volatile int relay_pty_mode = 0;
 
 static const int relayed_signals[] = {
     SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH,
@@ -81,8 +82,11 @@ static const int relayed_signals[] = {
 /* Did this signal come from the command, its process group (which is
  * runas's own), or the kernel? Then the command has it already. */
 static int command_has_it(const siginfo_t *info) {
-    if (info->si_code > 0)          /* SI_KERNEL and other kernel codes */
-        return 1;
+    /* Kernel-generated (terminal keys, hangup): without a pty the command
+     * shares runas's terminal and foreground group and got it too; with a
+     * pty it did not. */
+    if (info->si_code > 0)
+        return !relay_pty_mode;
     if (info->si_code == SI_USER || info->si_code == SI_QUEUE || info->si_code == SI_TKILL) {
         pid_t from = info->si_pid;
         if (from == relay_child)
@@ -97,8 +101,18 @@ static int command_has_it(const siginfo_t *info) {
 static void relay_handler(int sig, siginfo_t *info, void *context) {
     (void)context;
     int saved = errno;
-    if (relay_child > 0 && !command_has_it(info))
-        kill(relay_child, sig);
+    if (relay_pty_mode && (sig == SIGWINCH || sig == SIGCONT))
+        backend_pty_note_signal(sig);
+    /* With a pty, a new window size reaches the command through the pty. */
+    if (relay_child > 0 && !(relay_pty_mode && sig == SIGWINCH) && !command_has_it(info)) {
+        /* A stopped job is a whole process group: continue all of it when
+         * the command has a group of its own (under the pty monitor). */
+        pid_t group = getpgid(relay_child);
+        if (sig == SIGCONT && group == relay_child && group != getpgrp())
+            killpg(group, SIGCONT);
+        else
+            kill(relay_child, sig);
+    }
     errno = saved;
 }
 
@@ -110,8 +124,9 @@ void backend_block_relayed_signals(void) {
     sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-void backend_relay_signals_to(pid_t child) {
+void backend_relay_signals_to(pid_t child, int pty_mode) {
     relay_child = child;
+    relay_pty_mode = pty_mode;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
@@ -133,7 +148,7 @@ void backend_relay_signals_to(pid_t child) {
 }
 
 /* Stop runas itself with `sig`, the way the command was stopped. */
-static void stop_self(int sig) {
+void backend_stop_self(int sig) {
     struct sigaction dfl, old;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -163,7 +178,7 @@ int backend_wait_for_command(pid_t child, int *status) {
             return -1;
         }
         if (WIFSTOPPED(*status)) {
-            stop_self(WSTOPSIG(*status));
+            backend_stop_self(WSTOPSIG(*status));
             kill(child, SIGCONT);
             continue;
         }

@@ -9,14 +9,14 @@ import BackendPOSIX
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
     // It waits for the command, so a PAM build can hold a session around it.
-    makeBackendDescriptor(name: "scopex", version: "0.2.0",
+    makeBackendDescriptor(name: "scopex", version: "0.3.0",
                           flags: RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue, run: scopexRun)
 }
 
 /// Which step of the child failed; sent to the parent with errno through a
 /// close-on-exec pipe (nothing arrives when execve succeeds).
 private enum ChildStep: Int32 {
-    case groups = 1, gid, uid, verify, chdir, exec
+    case groups = 1, gid, uid, verify, chdir, exec, terminal
 }
 
 private func scopexRun(
@@ -24,22 +24,35 @@ private func scopexRun(
     _ error: UnsafeMutablePointer<runas_error>?
 ) -> Int32 {
     guard let request = validatedRequest(request, error) else { return BackendStatus.invalidRequest.code }
+    let r = request.pointee
+    // A pseudo-terminal of its own for the command (see pty.c), opened
+    // before fork so that a failure is runas's error, not the command's.
+    let usePty = r.flags & RUNAS_REQUEST_USE_PTY.rawValue != 0
+    var pty = backend_pty()
+    if usePty && backend_pty_open(&pty, r.target.uid, r.target_gid) != 0 {
+        let err = backend_errno()
+        backend_pty_close(&pty)
+        return reportFailure(error, .systemError, errno: err, "cannot set up a pseudo-terminal")
+    }
     var fds: [Int32] = [-1, -1]
     if pipe2(&fds, O_CLOEXEC) != 0 {
+        backend_pty_close(&pty)
         return reportFailure(error, .systemError, errno: backend_errno(), "pipe")
     }
     backend_block_relayed_signals()
     let pid = fork()
     if pid < 0 {
+        backend_pty_close(&pty)
         return reportFailure(error, .systemError, errno: backend_errno(), "fork")
     }
     if pid == 0 {
         close(fds[0])
-        runChild(request.pointee, reportTo: fds[1])
+        runChild(r, pty: usePty ? pty : nil, reportTo: fds[1])
     }
     close(fds[1])
-    backend_relay_signals_to(pid)
+    backend_relay_signals_to(pid, usePty ? 1 : 0)
 
+    // Nothing arrives when execve succeeds (the pipe closes on exec).
     var report: [Int32] = [0, 0]
     var got = 0
     while got < 8 {
@@ -51,8 +64,11 @@ private func scopexRun(
     close(fds[0])
 
     var status: Int32 = 0
-    if backend_wait_for_command(pid, &status) != 0 {
-        return reportFailure(error, .systemError, errno: backend_errno(), "waitpid")
+    let waited = usePty && got != 8 ? backend_pty_run(&pty, pid, &status) : backend_wait_for_command(pid, &status)
+    let waitErrno = backend_errno()
+    backend_pty_close(&pty)
+    if waited != 0 {
+        return reportFailure(error, .systemError, errno: waitErrno, "waitpid")
     }
     if got == 8 {
         return childFailure(ChildStep(rawValue: report[0]) ?? .exec, errno: report[1], request, error)
@@ -73,17 +89,20 @@ private func childFailure(
     case .verify: return reportFailure(error, .credentialsFailed, errno: 0, "user switch did not take effect")
     case .chdir: return reportFailure(error, .credentialsFailed, errno: err, "cannot change directory to", detail: r.cwd)
     case .exec: return reportFailure(error, .execFailed, errno: err, "cannot execute", detail: r.command_path)
+    case .terminal: return reportFailure(error, .systemError, errno: err, "cannot attach the pseudo-terminal")
     }
 }
 
 /// The child: never returns.
-private func runChild(_ r: runas_request, reportTo pipe: Int32) -> Never {
+private func runChild(_ r: runas_request, pty: backend_pty?, reportTo pipe: Int32) -> Never {
     func fail(_ step: ChildStep) -> Never {
         var report: [Int32] = [step.rawValue, backend_errno()]
         _ = report.withUnsafeMutableBytes { write(pipe, $0.baseAddress!, 8) }
         _exit(127)
     }
     backend_reset_signals()
+    // New session on the command's own terminal, before the ids change.
+    if var pty, backend_pty_attach(&pty) != 0 { fail(.terminal) }
 
     if setgroups(r.ngroups, r.groups) != 0 { fail(.groups) }
     if setresgid(r.target_gid, r.target_gid, r.target_gid) != 0 { fail(.gid) }

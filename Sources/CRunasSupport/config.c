@@ -37,3 +37,12 @@ const char *runas_config_service_manager_path(const char *backend_name)
     if (strcmp(backend_name, "run0") == 0) return RUNAS_RUN0_PATH;
     return 0;
 }
+
+/* Whether a command run as another user on a terminal gets its own
+ * pseudo-terminal unless --no-pty says otherwise (install.sh --no-pty-default
+ * builds with 0). */
+#ifndef RUNAS_USE_PTY_DEFAULT
+#define RUNAS_USE_PTY_DEFAULT 1
+#endif
+
+int runas_config_use_pty(void) { return RUNAS_USE_PTY_DEFAULT; }

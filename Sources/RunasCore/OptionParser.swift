@@ -31,6 +31,8 @@ public enum OptionParser {
         Spec(short: nil, long: "preserve-env", kind: .value),
         Spec(short: nil, long: "env", kind: .value),
         Spec(short: "D", long: "chdir", kind: .value),
+        Spec(short: nil, long: "pty", kind: .flag),
+        Spec(short: nil, long: "no-pty", kind: .flag),
         Spec(short: "n", long: "non-interactive", kind: .flag),
         Spec(short: "S", long: "stdin", kind: .flag),
         Spec(short: "A", long: "askpass", kind: .flag),
@@ -156,6 +158,8 @@ public enum OptionParser {
                 o.preserveEnvironment.append(String(name))
             }
         case "chdir": o.directory = try nonEmpty(value, "--chdir")
+        case "pty": o.pty = true
+        case "no-pty": o.pty = false
         case "reset-timestamp": seen.resetTimestamp = true
         case "remove-timestamp": seen.removeTimestamp = true
         case "list": seen.modes.append((.list, spelled))

@@ -36,6 +36,8 @@ public struct Options: Equatable, Sendable {
     public var setEnvironment: [EnvironmentAssignment] = []
     /// --preserve-env LIST: names of caller variables to keep.
     public var preserveEnvironment: [String] = []
+    /// --pty / --no-pty; nil: the build's default (runas_config_use_pty).
+    public var pty: Bool?
     /// -D/--chdir DIR.
     public var directory: String?
     /// The command and its arguments, byte for byte as given.

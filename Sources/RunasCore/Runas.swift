@@ -10,6 +10,7 @@
 import Glibc
 #endif
 import CRunasBackendABI
+import CRunasSupport
 
 public enum Runas {
     public static func main(arguments: [[UInt8]], environment: [[UInt8]]) -> Never {
@@ -96,6 +97,12 @@ public enum Runas {
         if options.login { flags |= RUNAS_REQUEST_LOGIN_SHELL.rawValue }
         if options.directory != nil { flags |= RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue }
         if isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1 { flags |= RUNAS_REQUEST_TTY.rawValue }
+        // Another user's command on our terminal could push keystrokes into
+        // it (TIOCSTI) or read what we type after it ends: give it its own.
+        let onTerminal = isatty(0) == 1 || isatty(1) == 1 || isatty(2) == 1
+        if onTerminal && target.uid != caller.uid && (options.pty ?? (runas_config_use_pty() != 0)) {
+            flags |= RUNAS_REQUEST_USE_PTY.rawValue
+        }
 
         let request = BackendRequest.make(CommandPlan(
             caller: caller, target: target, group: group, groups: groups,

@@ -2,7 +2,7 @@
 import CRunasBackendABI
 
 public enum Version {
-    public static let number = "0.1.0"
+    public static let number = "0.2.0"
 
     /// The package traits this build was compiled with.
     public static var traits: [String] {
@@ -57,6 +57,8 @@ public enum Version {
               --env VAR=VALUE      set a variable (repeatable; so do VAR=VALUE
                                    words before the command)
           -D, --chdir DIR          run the command in DIR (default: here)
+              --pty, --no-pty      give the command a terminal of its own (the
+                                   default for another user on a terminal), or not
           -H, --set-home           HOME is the target's (always; accepted)
           -n, --non-interactive    never prompt; fail if a password is needed
           -S, --stdin              read the password from standard input

@@ -143,4 +143,12 @@ private func parse(_ words: [String]) throws -> Options {
             }
         }
     }
+
+    @Test func pseudoTerminalChoice() throws {
+        #expect(try parse(["id"]).pty == nil)
+        #expect(try parse(["--pty", "id"]).pty == true)
+        #expect(try parse(["--no-pty", "id"]).pty == false)
+        #expect(try parse(["--pty", "--no-pty", "id"]).pty == false)  // the last one wins
+        #expect(throws: Failure.self) { try parse(["--no-pty=1", "id"]) }
+    }
 }

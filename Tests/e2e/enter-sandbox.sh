@@ -32,12 +32,17 @@ cp -a "$box/usr-local/." /usr/local/
 # reaches the machine's logger (or fails for want of one).
 dev="$box/dev"
 mount -t tmpfs -o mode=0755,nosuid tmpfs "$dev"
-for n in null zero full random urandom tty ptmx; do
+for n in null zero full random urandom tty; do
     touch "$dev/$n"
     mount --bind "/dev/$n" "$dev/$n"
 done
 mkdir "$dev/pts"
 mount --bind /dev/pts "$dev/pts"
+# /dev/ptmx as on a modern system: the devpts instance's own ptmx. (A
+# bind of the machine's legacy /dev/ptmx node finds no devpts instance
+# from inside this /dev, so new ptys would fail with ENOENT; only root
+# opens ptys in here: scopex's pty for the command.)
+ln -s pts/ptmx "$dev/ptmx"
 ln -s /proc/self/fd "$dev/fd"
 for i in 0 1 2; do ln -s "fd/$i" "$dev/$(echo stdin stdout stderr | cut -d' ' -f$((i + 1)))"; done
 touch "$dev/log"

@@ -21,6 +21,7 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import termios
@@ -474,6 +475,11 @@ class Terminal:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and self._read(0.05):
             pass
+
+    def resize(self, rows, cols):
+        """Sets the terminal's window size, as a terminal emulator does when
+        its window changes (the kernel sends SIGWINCH to the foreground job)."""
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     def echo_is_on(self):
         """The terminal's ECHO flag, as any program on it would see it."""

@@ -63,8 +63,8 @@ class HelpAndVersionTests(CLITest):
                          r"runas \d+\.\d+\.\d+\n"
                          r"traits: SystemdRun,Run0,Scopex\n"
                          r"authentication: shadow file \(libcrypt\)\n"
-                         r"backend ABI: 1\.1\n"
-                         r"backend: scopex \d+\.\d+\.\d+ \(ABI 1\.1\) at /usr/local/lib/runas/backend\.so\n\Z")
+                         r"backend ABI: 1\.2\n"
+                         r"backend: scopex \d+\.\d+\.\d+ \(ABI 1\.2\) at /usr/local/lib/runas/backend\.so\n\Z")
         for spelling in (["-v"], ["-V"]):
             self.assertEqual(self.box.run(ALICE, spelling).out, r.out)
 
@@ -218,7 +218,7 @@ class ListTests(CLITest):
         r = self.box.run(ALICE, ["-l"])
         self.assertEqual((r.rc, r.err), (0, ""), r)
         self.assertEqual(r.out, "alice may run any command as any user with runas (a member of the group wheel)\n"
-                                "backend: scopex 0.2.0 (ABI 1.1) at /usr/local/lib/runas/backend.so\n")
+                                "backend: scopex 0.3.0 (ABI 1.2) at /usr/local/lib/runas/backend.so\n")
 
     def test_root(self):
         r = self.box.run(ROOT, ["--list"])
@@ -250,7 +250,7 @@ class CheckTests(CLITest):
             "ok    /usr/local/bin/runas is setuid root (mode 4755)\n"
             "ok    /usr/local/bin/runas is writable only by root\n"
             "ok    runas runs with effective uid 0\n"
-            "ok    backend scopex 0.2.0 (ABI 1.1) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
+            "ok    backend scopex 0.3.0 (ABI 1.2) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
             "ok    the group wheel exists\n"
             "ok    you (alice) are a member of wheel\n"
             "all checks passed\n"))
@@ -548,6 +548,8 @@ options:
       --env VAR=VALUE      set a variable (repeatable; so do VAR=VALUE
                            words before the command)
   -D, --chdir DIR          run the command in DIR (default: here)
+      --pty, --no-pty      give the command a terminal of its own (the
+                           default for another user on a terminal), or not
   -H, --set-home           HOME is the target's (always; accepted)
   -n, --non-interactive    never prompt; fail if a password is needed
   -S, --stdin              read the password from standard input

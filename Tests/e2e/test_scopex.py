@@ -154,8 +154,12 @@ class SignalTests(ScopexTest):
 
 
 class JobControlTests(ScopexTest):
+    """root runs a command as nobody on a terminal: on a pty of its own
+    (the default); JobControlNoPtyTests repeats each with --no-pty."""
+    options = []
+
     def job(self, args):
-        t = self.box.job_on_terminal(ROOT, args)
+        t = self.box.job_on_terminal(ROOT, self.options + args)
         self.addCleanup(t.close)
         return t
 
@@ -187,6 +191,121 @@ class JobControlTests(ScopexTest):
         t.send("\n")
         t.expect("after")
         t.expect("JOBCTL exited status=0")
+
+
+class JobControlNoPtyTests(JobControlTests):
+    options = ["--no-pty"]
+
+
+class PseudoTerminalTests(ScopexTest):
+    def job(self, args, user=ROOT):
+        t = self.box.job_on_terminal(user, args)
+        self.addCleanup(t.close)
+        return t
+
+    def test_another_users_command_gets_its_own_terminal(self):
+        t = self.job(["-u", "nobody", "sh", "-c",
+                      "echo tty=$(tty) owner=$(stat -c %U $(tty)) sid=$(cut -d' ' -f6 /proc/$$/stat) end"])
+        line = t.expect("JOBCTL exited status=0 echo=on")
+        fields = dict(w.split("=", 1) for w in line.split() if "=" in w)
+        self.assertTrue(fields["tty"].startswith("/dev/pts/"), line)
+        self.assertNotEqual(fields["tty"], t.slave_path)
+        self.assertEqual(fields["owner"], "nobody")
+        self.assertNotEqual(int(fields["sid"]), os.getsid(t.pid))  # not the caller's session
+
+    def test_no_pty_keeps_the_callers_terminal(self):
+        t = self.job(["--no-pty", "-u", "nobody", "tty"])
+        line = t.expect("JOBCTL exited status=0")
+        self.assertIn(t.slave_path, line)
+
+    def test_same_user_gets_no_pty(self):
+        t = self.job(["-u", "root", "tty"])
+        line = t.expect("JOBCTL exited status=0")
+        self.assertIn(t.slave_path, line)
+
+    def test_without_a_terminal_there_is_no_pty(self):
+        p = self.sh_as_root("runas -u nobody tty; echo rc=$?")
+        self.assertEqual(p.stdout, "not a tty\nrc=1\n", p)
+
+    def test_input_output_exit_status_and_terminal_restored(self):
+        t = self.job(["-u", "nobody", "sh", "-c",
+                      "stty -a | grep -o ' echo ' ; echo ready; read a; echo got:$a; exit 7"])
+        t.expect("ready")
+        self.assertFalse(t.echo_is_on())          # the caller's terminal is raw meanwhile
+        t.send("typed words\r")
+        t.expect("got:typed words")
+        t.expect("JOBCTL exited status=7 echo=on")  # and restored after
+
+    def test_killed_command_through_the_pty_kills_runas_the_same_way(self):
+        t = self.job(["-u", "nobody", "sh", "-c", "kill -TERM $$"])
+        t.expect("JOBCTL exited status=-%d echo=on" % signal.SIGTERM)
+
+    def test_in_the_background_runas_neither_reads_nor_hangs(self):
+        t = self.box.shell_on_terminal(ROOT)
+        self.addCleanup(t.close)
+        t.send("%s -u nobody sh -c 'sleep 1; echo bg-done' & sleep 0.3; echo typed-while-bg; wait; "
+               "echo waited rc=$?\n" % RUNAS)
+        t.expect("typed-while-bg")
+        t.expect("bg-done")
+        t.expect("waited rc=0")
+        t.send("stty -a | grep -o ' echo '\n")   # the terminal was never left raw
+        t.expect(" echo ")
+
+    def test_window_size_is_passed_on(self):
+        t = self.box.job_on_terminal(ROOT, ["-u", "nobody", "sh", "-c",
+                                            "stty size; trap 'stty size' WINCH; echo ready; "
+                                            "i=0; while [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done"],
+                                     wait_go=True)
+        self.addCleanup(t.close)
+        t.resize(30, 100)
+        t.send("go\n")
+        t.expect("30 100")
+        t.expect("ready")
+        t.resize(40, 120)       # the kernel signals runas, runas resizes the command's pty
+        t.expect("40 120")
+        t.expect("JOBCTL exited status=0")
+
+    def test_stdout_redirected_to_a_file_bypasses_the_pty(self):
+        out = os.path.join(self.box.shared, "out")
+        t = self.box.terminal(ROOT, ["-c", "%s -u nobody sh -c 'echo to-stdout; echo to-stderr >&2' >%s; "
+                                           "echo rc=$?" % (RUNAS, out)], program="/bin/sh")
+        self.addCleanup(t.close)
+        t.expect("to-stderr")
+        t.expect("rc=0")
+        with open(out) as f:
+            self.assertEqual(f.read(), "to-stdout\n")
+
+    def test_keystroke_injection_does_not_reach_the_callers_shell(self):
+        marker = os.path.join(self.box.shared, "injected")
+        inject = ("import fcntl, termios\n"
+                  "for c in b'touch %s\\n': fcntl.ioctl(0, termios.TIOCSTI, bytes([c]))\n" % marker)
+        script = os.path.join(self.box.shared, "inject.py")
+        with open(script, "w") as f:
+            f.write(inject)
+        os.chmod(script, 0o644)
+
+        def attempt(options):
+            t = self.box.shell_on_terminal(ROOT)
+            self.addCleanup(t.close)
+            t.send("%s %s -u nobody python3 %s; echo ended\n" % (RUNAS, " ".join(options), script))
+            t.expect("ended")
+            t.send("echo next-prompt\n")
+            t.expect("next-prompt")
+            t.settle(0.5)
+            t.send("exit\n")
+            t.wait()
+            return os.path.exists(marker)
+
+        self.assertFalse(attempt([]), "keystrokes pushed by the command ran in the caller's shell")
+        # The control: without a pty, the same command does reach the
+        # caller's shell, so this test can see an injection. (Needs the
+        # kernel's legacy TIOCSTI, dev.tty.legacy_tiocsti=1, as here.)
+        with open("/proc/sys/dev/tty/legacy_tiocsti") as f:
+            legacy = f.read().strip() == "1"
+        if legacy:
+            self.assertTrue(attempt(["--no-pty"]), "the control injection did not work")
+        else:
+            print("\nNOTE: dev.tty.legacy_tiocsti=0 here; the --no-pty control case cannot inject")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ extern "C" {
 /* "RNAS": first field of every versioned struct of this ABI. */
 #define RUNAS_BACKEND_MAGIC 0x524e4153u
 #define RUNAS_BACKEND_ABI_MAJOR 1
-#define RUNAS_BACKEND_ABI_MINOR 1
+#define RUNAS_BACKEND_ABI_MINOR 2
 
 /* True when a struct of the given (reader-known) type, as reported by its
  * struct_size field, is large enough to contain `field`. */
@@ -65,6 +65,12 @@ enum runas_request_flag {
     /* The working directory was asked for with -D/--chdir (so failing to
      * enter it is an error, not something to fall back from). */
     RUNAS_REQUEST_CHDIR_EXPLICIT = 1u << 3,
+    /* (ABI 1.2) Run the command on a new pseudo-terminal of its own: runas
+     * is on a terminal, the target is not the caller, and neither --no-pty
+     * nor the build's default turned it off. A backend that starts the
+     * command itself must honour it (it closes the TIOCSTI hole); a
+     * service-manager backend decides by RUNAS_REQUEST_TTY. */
+    RUNAS_REQUEST_USE_PTY = 1u << 4,
 };
 
 /* What the core asks the backend to run. Built and owned by the core. */

@@ -16,6 +16,10 @@
  * PREFIX (-Xcc -DRUNAS_BACKEND_PATH=...). Never influenced at run time. */
 const char *runas_config_backend_path(void);
 
+/* 1 if commands run as another user on a terminal get a pseudo-terminal
+ * of their own by default (--no-pty turns it off per run), else 0. */
+int runas_config_use_pty(void);
+
 /* /etc/runas.env: the administrator's environment overrides. */
 const char *runas_config_env_file_path(void);
 
