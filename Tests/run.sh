@@ -34,7 +34,9 @@ rm -rf "$stage"
 echo "== staging builds in $stage"
 DESTDIR="$stage/shadow" ./install.sh --traits SystemdRun,Run0,Scopex --backend scopex
 DESTDIR="$stage/pam" ./install.sh --traits SystemdRun,Run0,Scopex,PAM --backend scopex
-DESTDIR="$stage/noexpand" ./install.sh --traits SystemdRun,WithoutExpandEnv
+# Also the build-time choices: no pty by default (scopex built beside it).
+DESTDIR="$stage/noexpand" ./install.sh --traits SystemdRun,Scopex,WithoutExpandEnv --backend systemd-run \
+    --no-pty-default
 
 echo "== end-to-end tests"
 cd Tests/e2e

@@ -108,6 +108,8 @@ USERS = [
     # user. (Not a caller's uid: setpriv --reuid=N, too, reads N as a name
     # first.)
     User("65534", 2030, 2030, shadow_override="*"),
+    # A home that exists on every machine (for the working-directory fallback).
+    User("pat", 2014, 2014, shadow_override="*", home="/tmp"),
 ]
 EXTRA_GROUPS = [("wheel", WHEEL_GID), ("users", 100), ("proj", 3000), ("nogroup", 65534)]
 
@@ -155,7 +157,8 @@ class Result:
 
 
 def stage_dir(core):
-    """core: "shadow" or "pam" (or "noexpand", the WithoutExpandEnv build)."""
+    """core: "shadow" or "pam" (or "noexpand": the WithoutExpandEnv build,
+    made with install.sh --no-pty-default, scopex beside systemd-run)."""
     path = os.path.join(STAGE, core)
     if not os.path.exists(os.path.join(path, "usr/local/bin/runas")):
         raise RuntimeError("no staged build at %s: run Tests/run.sh" % path)

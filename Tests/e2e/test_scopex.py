@@ -78,6 +78,16 @@ class ProcessStateTests(ScopexTest):
         self.assertEqual(p.returncode, 0, p)
         self.assertEqual(p.stdout, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n")
 
+    def test_working_directory_falls_back_to_home_then_root(self):
+        private = os.path.join(self.box.dir, "private")
+        os.mkdir(private, 0o700)
+        p = self.sh_as_root("cd %s && runas -u pat pwd" % private)     # pat's home: /tmp
+        self.assertEqual((p.returncode, p.stdout), (0, "/tmp\n"), p)
+        self.assertEqual(p.stderr, "runas: warning: cannot enter %s, using /tmp\n" % private)
+        p = self.sh_as_root("cd %s && runas -u nobody pwd" % private)  # /nonexistent
+        self.assertEqual((p.returncode, p.stdout), (0, "/\n"), p)
+        self.assertEqual(p.stderr, "runas: warning: cannot enter %s, using /\n" % private)
+
     def test_umask_is_the_callers_combined_with_022(self):
         for mask, expected in (("077", "0077"), ("002", "0022"), ("000", "0022"), ("027", "0027")):
             with self.subTest(mask=mask):
@@ -184,6 +194,11 @@ class JobControlTests(ScopexTest):
         t.expect("read:hello")
         t.expect("JOBCTL exited status=0")
 
+    def test_terminal_settings_from_the_foreground_do_not_stop_anything(self):
+        t = self.job(["-u", "nobody", "sh", "-c", "stty -echo; stty echo; echo stty-ok"])
+        t.expect("stty-ok")
+        t.expect("JOBCTL exited status=0 echo=on")
+
     def test_command_that_stops_itself_stops_runas(self):
         t = self.job(["-u", "nobody", "sh", "-c", "echo before; kill -STOP $$; echo after"])
         t.expect("before")
@@ -195,6 +210,40 @@ class JobControlTests(ScopexTest):
 
 class JobControlNoPtyTests(JobControlTests):
     options = ["--no-pty"]
+
+
+class PAMPseudoTerminalTests(ScopexTest):
+    """PAM build: the session is opened before the fork and closed after
+    the command ends, with the command on its own pty in between."""
+    core = "pam"
+
+    def test_session_around_a_command_on_its_own_pty(self):
+        t = self.box.job_on_terminal(ROOT, ["-u", "nobody", "sh", "-c", "echo tty=$(tty) parent=$(cat /proc/$PPID/comm)"])
+        self.addCleanup(t.close)
+        line = t.expect("JOBCTL exited status=0 echo=on")
+        self.assertNotIn("tty=%s " % t.slave_path, line + " ")
+        self.assertIn("tty=/dev/pts/", line)
+        self.assertIn("parent=runas", line)   # the monitor, a fork of runas
+        pam_unix = [m.text for m in self.box.syslog() if m.text.startswith("pam_unix(runas:session)")]
+        self.assertEqual(len(pam_unix), 2, pam_unix)
+        self.assertIn("session opened for user nobody(uid=65534)", pam_unix[0])
+        self.assertIn("session closed for user nobody", pam_unix[1])
+
+
+class NoPtyDefaultTests(unittest.TestCase):
+    """The build made with install.sh --no-pty-default (the "noexpand"
+    stage): no pty unless --pty."""
+
+    def test_default_off_and_pty_on_request(self):
+        with Sandbox(core="noexpand", backend="scopex") as box:
+            t = box.job_on_terminal(ROOT, ["-u", "nobody", "tty"])
+            self.assertIn(t.slave_path, t.expect("JOBCTL exited status=0"))
+            t.close()
+            t = box.job_on_terminal(ROOT, ["--pty", "-u", "nobody", "tty"])
+            line = t.expect("JOBCTL exited status=0")
+            t.close()
+            self.assertIn("/dev/pts/", line)
+            self.assertNotIn(t.slave_path, line)
 
 
 class PseudoTerminalTests(ScopexTest):
