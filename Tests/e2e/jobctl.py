@@ -55,7 +55,13 @@ def main():
         os.tcsetpgrp(0, os.getpid())
         signal.signal(signal.SIGTTOU, signal.SIG_DFL)
         os.execv(args[0], args)
-    os.setpgid(pid, pid)
+    # Both sides set the process group, as a shell does; if the child has
+    # already exec'd, the kernel refuses the parent's (EACCES), and the
+    # child's own call has done it.
+    try:
+        os.setpgid(pid, pid)
+    except PermissionError:
+        pass
     os.tcsetpgrp(0, pid)
     while True:
         _, status = os.waitpid(pid, os.WUNTRACED)
