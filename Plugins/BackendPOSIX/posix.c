@@ -75,8 +75,14 @@ void backend_reset_signals(void) {
 static volatile pid_t relay_child = -1;
 static volatile int relay_pty_mode = 0;
 
+/* SIGTSTP only without a pty: there runas shares the command's process
+ * group, so a terminal's Ctrl-Z reaches both. runas must not stop on its
+ * own then: it would stop before the command, be continued, and only then
+ * see the command's stop and stop a second time. It stops when the command
+ * has stopped (backend_wait_for_command), and passes on a SIGTSTP another
+ * process sends it. With a pty, Ctrl-Z never reaches runas (raw mode). */
 static const int relayed_signals[] = {
-    SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH,
+    SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH, SIGTSTP,
 };
 
 /* Did this signal come from the command, its process group (which is
@@ -136,6 +142,8 @@ void backend_relay_signals_to(pid_t child, int pty_mode) {
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++) {
         struct sigaction old;
+        if (relayed_signals[i] == SIGTSTP && pty_mode)
+            continue;
         /* A signal the caller's shell ignored (nohup) stays ignored. */
         if (sigaction(relayed_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN
             && relayed_signals[i] != SIGCONT && relayed_signals[i] != SIGWINCH)

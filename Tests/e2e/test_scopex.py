@@ -211,6 +211,29 @@ class JobControlTests(ScopexTest):
 class JobControlNoPtyTests(JobControlTests):
     options = ["--no-pty"]
 
+    def test_sigtstp_sent_to_runas_stops_the_command_then_runas(self):
+        # Without a pty runas shares the command's process group; a SIGTSTP
+        # that another process sends to runas alone is passed on, and runas
+        # stops after the command has (it never stops on its own first).
+        t = self.job(["-u", "nobody", "sh", "-c", "echo ready; read line; echo read:$line"])
+        t.expect("ready")
+        runas = t.wait_for_process("runas")
+        os.kill(runas, signal.SIGTSTP)
+        t.expect("JOBCTL stopped sig=%d" % signal.SIGTSTP)
+        states = [proc_state(pid) for pid in t.processes("sh")]
+        self.assertEqual(states, ["T"], "the command is not stopped")
+        t.send("\n")
+        t.send("hello\n")
+        t.expect("read:hello")
+        t.expect("JOBCTL exited status=0")
+        self.assertNotIn("JOBCTL stopped", t.output[t.output.index("read:hello"):])
+
+
+def proc_state(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        stat = f.read()
+    return stat[stat.rindex(")") + 2:].split()[0]
+
 
 class PAMPseudoTerminalTests(ScopexTest):
     """PAM build: the session is opened before the fork and closed after
