@@ -7,11 +7,17 @@ public typealias BackendRunFunction = @convention(c) (
     UnsafePointer<runas_request>?, UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<runas_error>?
 ) -> Int32
 
-/// Allocates (once per call; the core calls it once) and fills the backend
-/// record. Name and version are static strings, so the pointers stay valid.
+/// The record, once made: every call returns the same one, kept for the
+/// life of the process (the ABI's "const struct"; nothing to free, and no
+/// leak for LeakSanitizer to report in the core's ASan builds).
+nonisolated(unsafe) private var descriptor: UnsafePointer<runas_backend>? = nil
+
+/// Makes the backend record on the first call and returns it on every call.
+/// Name and version are static strings, so the pointers stay valid.
 public func makeBackendDescriptor(
     name: StaticString, version: StaticString, flags: UInt32 = 0, run: BackendRunFunction
 ) -> UnsafePointer<runas_backend> {
+    if let descriptor { return descriptor }
     let record = UnsafeMutablePointer<runas_backend>.allocate(capacity: 1)
     record.initialize(to: runas_backend(
         magic: RUNAS_BACKEND_MAGIC,
@@ -22,6 +28,7 @@ public func makeBackendDescriptor(
         version: staticCString(version),
         run: run,
         flags: flags))
+    descriptor = UnsafePointer(record)
     return UnsafePointer(record)
 }
 

@@ -1,6 +1,6 @@
 // BackendRequest.swift: the runas_request handed to the backend, built in
-// C memory the core owns for the rest of the process's life (runas either
-// execs or exits right after, so nothing is freed).
+// C memory the core owns, and released (environment strings wiped) when
+// the backend returns; a backend that execs never returns.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,6 +54,41 @@ enum BackendRequest {
         for (i, b) in bytes.enumerated() { p[i] = CChar(bitPattern: b) }
         p[bytes.count] = 0
         return UnsafePointer(p)
+    }
+
+    /// Frees everything make() allocated. The environment strings are
+    /// wiped first: -E or --env may have carried a caller's secrets.
+    static func release(_ request: UnsafeMutablePointer<runas_request>) {
+        func free(_ s: UnsafePointer<CChar>?, wipe: Bool = false) {
+            guard let s else { return }
+            let p = UnsafeMutablePointer(mutating: s)
+            if wipe { explicit_bzero(p, strlen(p)) }
+            p.deallocate()
+        }
+        func free(list: UnsafePointer<UnsafePointer<CChar>?>?, wipe: Bool = false) {
+            guard let list else { return }
+            var i = 0
+            while let s = list[i] {
+                free(s, wipe: wipe)
+                i += 1
+            }
+            UnsafeMutablePointer(mutating: list).deallocate()
+        }
+        let r = request.pointee
+        for u in [r.invoking, r.target] {
+            free(u.name)
+            free(u.home)
+            free(u.shell)
+        }
+        free(r.target_group_name)
+        if let groups = r.groups { UnsafeMutablePointer(mutating: groups).deallocate() }
+        free(r.command_path)
+        free(list: r.argv)
+        free(list: r.envp, wipe: true)
+        free(r.cwd)
+        free(list: r.pam_env, wipe: true)
+        request.deinitialize(count: 1)
+        request.deallocate()
     }
 
     static func list(_ items: [[UInt8]]) -> UnsafePointer<UnsafePointer<CChar>?> {

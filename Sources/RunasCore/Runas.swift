@@ -114,9 +114,11 @@ public enum Runas {
         do {
             status = try hand(request, to: backend)
         } catch {
+            BackendRequest.release(request)
             login.finish()
             throw error
         }
+        BackendRequest.release(request)
         // The command has ended (a backend that execs never gets here):
         // close the PAM session, then leave with the command's status.
         login.finish()
@@ -239,8 +241,8 @@ public enum Runas {
             }
             if rc == Int32(RUNAS_BACKEND_EXEC_FAILED.rawValue) {
                 let path = String(cString: request.pointee.command_path)
-                if error.errno_value == ENOENT { throw Failure("\(path): command not found", exitStatus: 127) }
-                throw Failure("\(path): \(describeErrno(error.errno_value))", exitStatus: 126)
+                if error.errno_value == ENOENT { throw Failure("\(visible(path)): command not found", exitStatus: 127) }
+                throw Failure("\(visible(path)): \(describeErrno(error.errno_value))", exitStatus: 126)
             }
             throw Failure("\(backend.name): \(message)")
         }
