@@ -29,6 +29,8 @@ let package = Package(
     name: "runas",
     products: [
         .executable(name: "runas", targets: ["runas"]),
+        // For Fuzz/ only (the fuzz targets link the core's parsers).
+        .library(name: "RunasCore", targets: ["RunasCore"]),
         systemdRun.0, run0.0, scopex.0,
     ],
     traits: [

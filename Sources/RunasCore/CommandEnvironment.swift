@@ -117,10 +117,11 @@ public enum CommandEnvironment {
         return true
     }
 
-    /// A terminal type is a short plain word (it names a terminfo file).
+    /// A terminal type is a short plain word (it names a terminfo file),
+    /// and like every implicitly passed value it never starts with "()".
     static func isSafeTerm(_ value: [UInt8]) -> Bool {
         !value.isEmpty && value.count <= 64 && !value.contains(UInt8(ascii: "/"))
-            && value.allSatisfy { $0 > 0x20 && $0 < 0x7f }
+            && value.allSatisfy { $0 > 0x20 && $0 < 0x7f } && !neverPasses(name: "TERM", value: value)
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {

@@ -82,7 +82,7 @@ public enum OptionParser {
                     name = String(body)
                 }
                 guard let spec = specs.first(where: { $0.long == name }) else {
-                    throw Failure("unknown option: --\(name)" + hint)
+                    throw Failure("unknown option: --\(visible(name))" + hint)
                 }
                 switch spec.kind {
                 case .flag:
@@ -100,7 +100,7 @@ public enum OptionParser {
                 while !chars.isEmpty {
                     let c = chars.removeFirst()
                     guard let spec = specs.first(where: { $0.short == c }) else {
-                        throw Failure("unknown option: -\(c)" + hint)
+                        throw Failure("unknown option: -\(visible(String(c)))" + hint)
                     }
                     if spec.kind == .flag {
                         try apply(spec, value: nil, to: &options, &seen, spelled: "-\(c)")

@@ -48,6 +48,15 @@ private func build(_ env: [String], options: Options = Options(), pam: [String] 
         #expect(e["LD_PRELOAD"] == nil)
     }
 
+    /// Found by Fuzz/FuzzEnvironment: TERM, always taken from the caller,
+    /// let a "()" value through (a function-definition shape that must
+    /// never pass implicitly); it falls back to "unknown" now.
+    @Test func termNeverStartsAFunctionDefinition() {
+        #expect(build(["TERM=()x"])["TERM"] == "unknown")
+        #expect(build(["TERM=()"], options: { var o = Options(); o.preserveAllEnvironment = true; return o }())["TERM"] == "unknown")
+        #expect(build(["TERM=x()"])["TERM"] == "x()")
+    }
+
     @Test func timezoneMustStayInZoneinfo() {
         #expect(build(["TZ=../../../etc/shadow"])["TZ"] == nil)
         #expect(build(["TZ=/etc/shadow"])["TZ"] == nil)

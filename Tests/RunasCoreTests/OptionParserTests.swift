@@ -14,6 +14,15 @@ private func parse(_ words: [String]) throws -> Options {
         #expect(o.mode == .run)
     }
 
+    /// Found by Fuzz/FuzzOptions: an unknown option's characters went into
+    /// the error as they were, so "-<newline>" split the one-line error
+    /// (and a terminal escape could reach the caller's terminal).
+    @Test func unknownOptionsAreShownWithoutControlCharacters() {
+        for (word, shown) in [("-\n", "-\\x0a"), ("--\u{1b}[2J", "--\\x1b[2J"), ("-a\u{7f}", "-a")] {
+            #expect(throws: Failure("unknown option: \(shown) (see 'runas --help')")) { try parse([word, "x"]) }
+        }
+    }
+
     @Test func doubleDashEndsOptions() throws {
         let o = try parse(["-n", "--", "-s"])
         #expect(o.nonInteractive)
