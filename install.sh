@@ -25,6 +25,7 @@ pam_config_only=false
 uninstall=false
 create_wheel=false
 pty_default=1
+sanitize=""
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 say() { echo "install.sh: $*"; }
@@ -46,6 +47,10 @@ options:
   --no-pty-default  commands run as another user on a terminal get no pseudo-terminal
                     of their own unless runas --pty is given (default: they do)
   --uninstall       remove the installed runas files
+  --sanitize NAME   for tests only: build the core with this sanitizer (address;
+                    the backends stay plain: they cannot reach the core's ASan
+                    runtime); refused without DESTDIR, so it never reaches a
+                    real installation
 environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH
 EOF
 }
@@ -65,6 +70,7 @@ while [ $# -gt 0 ]; do
         --create-wheel) create_wheel=true ;;
         --no-pty-default) pty_default=0 ;;
         --uninstall) uninstall=true ;;
+        --sanitize) [ $# -ge 2 ] || die "--sanitize needs a value"; sanitize="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown option: $1 (see ./install.sh --help)" ;;
     esac
@@ -72,6 +78,11 @@ while [ $# -gt 0 ]; do
 done
 
 case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
+case "$sanitize" in
+    "") ;;
+    address) [ -n "$DESTDIR" ] || die "--sanitize is for test builds: give a DESTDIR" ;;
+    *) die "--sanitize: only 'address' is supported, not '$sanitize'" ;;
+esac
 libdir="$DESTDIR$PREFIX/lib/runas"
 bindir="$DESTDIR$PREFIX/bin"
 pamdir="$DESTDIR/etc/pam.d"
@@ -216,15 +227,25 @@ need_header crypt.h libcrypt-dev
 if has_trait PAM; then need_header security/pam_appl.h libpam0g-dev; fi
 
 cd "$(dirname "$0")"
-scratch=".build/install-$(echo "$traits" | tr ',' '-')"
+scratch=".build/install-$(echo "$traits" | tr ',' '-')${sanitize:+-$sanitize}"
 say "building runas with traits $traits (backends: $built; installed backend: $backend)"
+# --sanitize address: the core only, with ASan's runtime as a shared
+# library found through an absolute RPATH (honoured for setuid programs).
+# Linked statically, the runtime's malloc/free stay private to the core
+# (-static-stdlib links with --exclude-libs ALL), so libpam would free the
+# core's ASan allocations with glibc's free and crash.
+sanitize_flags() {
+    asan_dir="$(dirname "$(dirname "$(command -v swift)")")/lib/swift/clang/lib/linux"
+    [ -e "$asan_dir/libclang_rt.asan-x86_64.so" ] || die "no shared ASan runtime in $asan_dir"
+    echo "--sanitize=$sanitize -Xswiftc -Xclang-linker -Xswiftc -shared-libasan -Xlinker -rpath -Xlinker $asan_dir"
+}
 build() {
     swift build -c release --disable-local-rpath --scratch-path "$scratch" --traits "$traits" \
         -Xcc "-DRUNAS_BACKEND_PATH=\"$PREFIX/lib/runas/backend.so\"" \
         -Xcc "-DRUNAS_SYSTEMD_RUN_PATH=\"$SYSTEMD_RUN_PATH\"" \
         -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
         -Xcc "-DRUNAS_USE_PTY_DEFAULT=$pty_default" \
-        --product "$1"
+        $([ "$1" = runas ] && [ -n "$sanitize" ] && sanitize_flags) --product "$1"
 }
 $plugin_only || build runas
 for b in $built; do build "runas-backend-$b"; done

@@ -1,11 +1,17 @@
 #!/bin/sh
 # Tests/run.sh: the whole test suite, the command README.md gives.
-#   1. unit tests (swift test), 2. staged builds of every backend and both
-#   authentication modes (install.sh with DESTDIR), 3. the end-to-end suite
-#   (Tests/e2e, needs root: it runs the setuid binary in a private mount
-#   namespace with the sandbox's own accounts; the machine is not changed).
-# Not root: the end-to-end suite cannot run; that is reported loudly and the
-# run fails (pass --unit-only to run only the unit tests on purpose).
+#   1. unit tests (swift test), then the same under AddressSanitizer,
+#   2. the libFuzzer targets in Fuzz/, each for a bounded time,
+#   3. staged builds of every backend and both authentication modes
+#      (install.sh with DESTDIR),
+#   4. the end-to-end suite (Tests/e2e, needs root: it runs the setuid
+#      binary in a private mount namespace with the sandbox's own accounts;
+#      the machine is not changed),
+#   5. the end-to-end suite again against AddressSanitizer builds of the
+#      core (any sanitizer report fails the test that caused it).
+# Not root: the end-to-end suites cannot run; that is reported loudly and
+# the run fails (pass --unit-only to run only stages 1 and 2 on purpose).
+# RUNAS_FUZZ_SECONDS (default 12) is each fuzz target's time.
 set -eu
 cd "$(dirname "$0")/.."
 unit_only=false
@@ -15,8 +21,24 @@ if ! command -v swift >/dev/null 2>&1; then PATH="/opt/swift/usr/bin:$PATH"; fi
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
 
+# filtered COMMAND...: runs it, showing its output without the linker's
+# noise about ASan's symbols, and keeps its exit status (sh has no pipefail).
+filtered() {
+    log=$(mktemp)
+    if "$@" >"$log" 2>&1; then rc=0; else rc=$?; fi
+    grep -v "Cannot export local symbol" "$log" || true
+    rm -f "$log"
+    return $rc
+}
+
 echo "== unit tests"
 swift test --scratch-path .build/unit
+echo "== unit tests under AddressSanitizer"
+# (--disable-xctest: the tests use swift-testing; XCTest's empty runner
+# leaks a few objects of its own, which LeakSanitizer would report.)
+filtered swift test --scratch-path .build/unit-asan --sanitize=address --disable-xctest
+echo "== fuzzing"
+Fuzz/run.sh "${RUNAS_FUZZ_SECONDS:-12}"
 
 if $unit_only; then
     echo "== end-to-end tests NOT RUN (--unit-only)"
@@ -28,16 +50,32 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-stage="$PWD/.build/e2e-stage"
-export RUNAS_TEST_STAGE="$stage"
-rm -rf "$stage"
-echo "== staging builds in $stage"
-DESTDIR="$stage/shadow" ./install.sh --traits SystemdRun,Run0,Scopex --backend scopex
-DESTDIR="$stage/pam" ./install.sh --traits SystemdRun,Run0,Scopex,PAM --backend scopex
-# Also the build-time choices: no pty by default (scopex built beside it).
-DESTDIR="$stage/noexpand" ./install.sh --traits SystemdRun,Scopex,WithoutExpandEnv --backend systemd-run \
-    --no-pty-default
+# stage DIR [install.sh options...]: the three staged builds the suite uses.
+stage() {
+    dir=$1
+    shift
+    rm -rf "$dir"
+    echo "== staging builds in $dir"
+    # (|| return: set -e does not apply inside a function run by `filtered`.)
+    DESTDIR="$dir/shadow" ./install.sh --traits SystemdRun,Run0,Scopex --backend scopex "$@" || return 1
+    DESTDIR="$dir/pam" ./install.sh --traits SystemdRun,Run0,Scopex,PAM --backend scopex "$@" || return 1
+    # Also the build-time choices: no pty by default (scopex built beside it).
+    DESTDIR="$dir/noexpand" ./install.sh --traits SystemdRun,Scopex,WithoutExpandEnv --backend systemd-run \
+        --no-pty-default "$@" || return 1
+}
+stage "$PWD/.build/e2e-stage"
+filtered stage "$PWD/.build/e2e-stage-asan" --sanitize address
 
-echo "== end-to-end tests"
 cd Tests/e2e
-exec "$python" -m unittest -v ${RUNAS_E2E_TESTS:-}
+echo "== end-to-end tests"
+RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v ${RUNAS_E2E_TESTS:-}
+
+# The same scenarios against the ASan core. Left out: the artifact checks
+# (they are about the release build: no extra runtime, size) and install.sh
+# runs, which build their own cores.
+echo "== end-to-end tests against the AddressSanitizer core"
+RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage-asan" exec "$python" -m unittest ${RUNAS_E2E_ASAN_TESTS:-\
+    test_authentication test_cli test_logging test_pam test_scopex \
+    test_end_to_end.ScopexTests test_end_to_end.SystemdRunTests \
+    test_end_to_end.SystemdRunWithoutExpandEnvTests test_end_to_end.Run0Tests \
+    test_end_to_end.AccessTests test_end_to_end.SetuidHygieneTests}

@@ -156,6 +156,18 @@ class Result:
     err: str
 
 
+# An AddressSanitizer build of the core (Tests/run.sh's second pass) writes
+# its reports to stderr; any report fails the test that caused it, whatever
+# the test itself asserts.
+SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Undefined\w*)Sanitizer|SUMMARY: \w+Sanitizer")
+
+
+def check_sanitizer(text):
+    m = SANITIZER_REPORT.search(text)
+    if m:
+        raise AssertionError("sanitizer report from runas:\n" + text[max(0, m.start() - 200):][:4000])
+
+
 def stage_dir(core):
     """core: "shadow" or "pam" (or "noexpand": the WithoutExpandEnv build,
     made with install.sh --no-pty-default, scopex beside systemd-run)."""
@@ -358,13 +370,14 @@ class Sandbox:
         env.update(extra or {})
         return env
 
-    def run(self, user, args, stdin=None, env=None, timeout=60):
-        """Runs runas as `user` with pipes for stdin/stdout/stderr."""
-        p = subprocess.run(self.command(user, args), input=(stdin or "").encode(),
+    def run(self, user, args, stdin=None, env=None, timeout=60, program=RUNAS):
+        """Runs runas (or `program`) as `user` with pipes for stdin/stdout/stderr."""
+        p = subprocess.run(self.command(user, args, program), input=(stdin or "").encode(),
                            capture_output=True, env=self.environment(user, env),
                            timeout=timeout, cwd="/", preexec_fn=default_signals)
-        return Result(p.returncode, p.stdout.decode(errors="replace"),
-                      p.stderr.decode(errors="replace"))
+        err = p.stderr.decode(errors="replace")
+        check_sanitizer(err)
+        return Result(p.returncode, p.stdout.decode(errors="replace"), err)
 
     def terminal(self, user, args, env=None, program=RUNAS):
         """runas (or `program`) as `user` on a new pseudo-terminal."""
@@ -395,11 +408,12 @@ class Sandbox:
         """An executable file in the sandbox that every user can run."""
         return self._write(name, text, 0o755)
 
-    def run_on_terminal(self, user, args, answers=(), env=None, timeout=60):
-        """Runs runas as `user` on a new pseudo-terminal (its controlling
-        terminal). `answers` is a list of (text to wait for, text to type).
-        Returns Result with everything the terminal showed in `out`."""
-        t = self.terminal(user, args, env=env)
+    def run_on_terminal(self, user, args, answers=(), env=None, timeout=60, program=RUNAS):
+        """Runs runas (or `program`) as `user` on a new pseudo-terminal (its
+        controlling terminal). `answers` is a list of (text to wait for,
+        text to type). Returns Result with everything the terminal showed
+        in `out`."""
+        t = self.terminal(user, args, env=env, program=program)
         try:
             for wanted, typed in answers:
                 t.expect(wanted, timeout=timeout)
@@ -529,6 +543,7 @@ class Terminal:
                 os.kill(self.pid, signal.SIGKILL)
             _, status = os.waitpid(self.pid, 0)
             self.status = os.waitstatus_to_exitcode(status)
+        check_sanitizer(self.output)
         return self.status
 
     def close(self):
