@@ -7,7 +7,9 @@
 #   4. the end-to-end suite (Tests/e2e, needs root: it runs the setuid
 #      binary in a private mount namespace with the sandbox's own accounts;
 #      the machine is not changed),
-#   5. the end-to-end suite again against AddressSanitizer builds of the
+#   5. the real-systemd tier (Tests/systemd: systemd-run and run0 of a
+#      booted systemd 257 in a systemd-nspawn container),
+#   6. the end-to-end suite again against AddressSanitizer builds of the
 #      core (any sanitizer report fails the test that caused it).
 # Not root: the end-to-end suites cannot run; that is reported loudly and
 # the run fails (pass --unit-only to run only stages 1 and 2 on purpose).
@@ -71,6 +73,11 @@ filtered stage "$PWD/.build/e2e-stage-asan" --sanitize address
 cd Tests/e2e
 echo "== end-to-end tests"
 RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v ${RUNAS_E2E_TESTS:-}
+
+# The real systemd-run and run0 of a booted systemd 257 (systemd-nspawn
+# container, root filesystem made once with debootstrap and cached).
+echo "== real systemd tier (Tests/systemd)"
+(cd ../systemd && RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v test_real_systemd)
 
 # The same scenarios against the ASan core. Left out: the artifact checks
 # (they are about the release build: no extra runtime, size) and install.sh

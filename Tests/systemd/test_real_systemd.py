@@ -1,0 +1,159 @@
+"""test_real_systemd.py: runas through the REAL systemd-run and run0 of a
+booted systemd 257 (container.py), not the stubs of Tests/e2e.
+
+One container for the module; each class installs the staged core and one
+backend into it (the container's root is a volatile overlay) and runs the
+scenarios as the container's own users.
+"""
+import os
+import shutil
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from harness import Terminal, make_hash, stage_dir  # noqa: E402
+from container import Container  # noqa: E402
+
+ALICE_PW = "correct horse battery"
+CONTAINER = None
+
+
+def setUpModule():
+    global CONTAINER
+    try:
+        for tool in ("debootstrap", "systemd-nspawn", "nsenter"):
+            if not shutil.which(tool):
+                raise RuntimeError("%s is missing (apt-get install debootstrap systemd-container)" % tool)
+        CONTAINER = Container()
+    except Exception as e:
+        message = "!! the systemd container cannot boot here: %s" % e
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(message)
+        raise unittest.SkipTest(message)
+    c = CONTAINER
+    for argv in (["groupadd", "--system", "wheel"],
+                 ["useradd", "-m", "-G", "wheel", "-p", make_hash(ALICE_PW, b"$y$"), "alice"],
+                 ["useradd", "-m", "carol"],
+                 ["mkdir", "-p", "/tmp/a dir with spaces"],
+                 ["chmod", "1777", "/tmp/a dir with spaces"]):
+        r = c.run(argv)
+        if r.rc != 0:
+            raise RuntimeError("%s: %s" % (argv, r.err))
+
+
+def tearDownModule():
+    if CONTAINER:
+        CONTAINER.close()
+
+
+class RealServiceManagerScenarios:
+    core = "shadow"
+    backend = None
+
+    @classmethod
+    def setUpClass(cls):
+        c = CONTAINER
+        stage = stage_dir(cls.core)
+        c.put(os.path.join(stage, "usr/local/bin/runas"), "/usr/local/bin/runas", 0o755)
+        lib = os.path.join(stage, "usr/local/lib/runas")
+        so = os.path.join(lib, "backend-%s.so" % cls.backend)
+        c.put(so if os.path.exists(so) else os.path.join(lib, "backend.so"), "/usr/local/lib/runas/backend.so")
+        for argv in (["chown", "root:wheel", "/usr/local/bin/runas"], ["chmod", "4750", "/usr/local/bin/runas"]):
+            assert c.run(argv).rc == 0
+
+    def runas(self, args, user="alice", password=ALICE_PW, **kw):
+        words = (["-S"] if password is not None else []) + list(args)
+        stdin = (password + "\n" if password is not None else "") + kw.pop("input", "")
+        return CONTAINER.run(["/usr/local/bin/runas"] + words, user=user, input=stdin, **kw)
+
+    def test_version_names_the_backend(self):
+        r = CONTAINER.run(["/usr/local/bin/runas", "--version"])
+        self.assertIn("backend: %s" % self.backend, r.out)
+
+    def test_right_password_runs_as_root(self):
+        r = self.runas(["id", "-un"])
+        self.assertEqual((r.rc, r.out), (0, "root\n"), r)
+
+    def test_wrong_password_runs_nothing(self):
+        r = self.runas(["touch", "/tmp/should-not-exist"], password="wrong")
+        self.assertEqual(r.rc, 1, r)
+        self.assertFalse(os.path.exists(CONTAINER.path("/tmp/should-not-exist")))
+
+    def test_another_user(self):
+        r = self.runas(["-u", "carol", "id", "-un"])
+        self.assertEqual((r.rc, r.out), (0, "carol\n"), r)
+
+    def test_group(self):
+        r = self.runas(["-g", "nogroup", "id", "-gn"])
+        self.assertEqual((r.rc, r.out), (0, "nogroup\n"), r)
+
+    def test_env_and_preserve_env(self):
+        r = self.runas(["--env", "FOO=bar baz", "--preserve-env=KEEP", "sh", "-c", 'echo "$FOO|$KEEP"'],
+                       env={"KEEP": "kept"})
+        self.assertEqual((r.rc, r.out), (0, "bar baz|kept\n"), r)
+
+    def test_directory_with_spaces(self):
+        r = self.runas(["-D", "/tmp/a dir with spaces", "pwd"])
+        self.assertEqual((r.rc, r.out), (0, "/tmp/a dir with spaces\n"), r)
+
+    def test_dollar_is_not_expanded(self):
+        r = self.runas(["printf", "%s|", "$HOME", "${USER}", "$$", "a$"])
+        self.assertEqual((r.rc, r.out), (0, "$HOME|${USER}|$$|a$|"), r)
+
+    def test_exit_statuses(self):
+        for status in (0, 42, 255):
+            r = self.runas(["sh", "-c", "exit %d" % status])
+            self.assertEqual(r.rc, status, r)
+
+    def test_stdin_stdout_stderr(self):
+        r = self.runas(["sh", "-c", "cat; echo to-stderr >&2"], input="piped in\n")
+        self.assertEqual((r.rc, r.out), (0, "piped in\n"), r)
+        self.assertIn("to-stderr", r.err)
+
+    def test_shell_option(self):
+        r = self.runas(["-s", "echo", "from-shell"])
+        self.assertEqual((r.rc, r.out), (0, "from-shell\n"), r)
+
+
+    def test_signal_death_is_reported_as_systemd_reports_it(self):
+        # README's rule for the service-manager backends: systemd reports a
+        # command killed by SIGTERM/SIGINT/SIGHUP/SIGPIPE as 0 and by other
+        # signals (SIGKILL, SIGSEGV) as 255; runas passes that on.
+        for sig, status in (("TERM", 0), ("HUP", 0), ("KILL", 255), ("SEGV", 255)):
+            r = self.runas(["sh", "-c", "kill -%s $$" % sig])
+            self.assertEqual(r.rc, status, (sig, r))
+
+    def test_on_a_terminal_the_command_gets_a_pty(self):
+        # TERM=dumb and SYSTEMD_COLORS=0: systemd 257 sends colour queries to
+        # a capable terminal and waits for the answer.
+        t = Terminal(CONTAINER.command(["/usr/local/bin/runas", "sh", "-c", "tty; echo on-pty"], user="alice"),
+                     {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
+        try:
+            t.expect("password for alice: ")
+            t.send(ALICE_PW + "\n")
+            t.expect("on-pty")
+            self.assertEqual(t.wait(), 0, t.output)
+        finally:
+            t.close()
+        self.assertRegex(t.output, r"/dev/pts/\d+")
+        self.assertNotIn(ALICE_PW, t.output)
+
+
+class RealSystemdRunTests(RealServiceManagerScenarios, unittest.TestCase):
+    backend = "systemd-run"
+
+
+class RealRun0Tests(RealServiceManagerScenarios, unittest.TestCase):
+    backend = "run0"
+
+
+class RealSystemdRunWithoutExpandEnvTests(RealServiceManagerScenarios, unittest.TestCase):
+    """The WithoutExpandEnv build (for systemd < 254) on systemd 257: runas
+    doubles every $ and passes no --expand-environment, 257 expands by
+    default, and the command still gets exactly the words typed."""
+    core = "noexpand"
+    backend = "systemd-run"
+
+
+if __name__ == "__main__":
+    unittest.main()
