@@ -99,7 +99,9 @@ public enum Runas {
         if isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1 { flags |= RUNAS_REQUEST_TTY.rawValue }
         // Another user's command on our terminal could push keystrokes into
         // it (TIOCSTI) or read what we type after it ends: give it its own.
-        let onTerminal = isatty(0) == 1 || isatty(1) == 1 || isatty(2) == 1
+        // "Our terminal" is the controlling one, even when stdin, stdout and
+        // stderr are all redirected: the command could still open /dev/tty.
+        let onTerminal = isatty(0) == 1 || isatty(1) == 1 || isatty(2) == 1 || hasControllingTerminal()
         if onTerminal && target.uid != caller.uid && (options.pty ?? (runas_config_use_pty() != 0)) {
             flags |= RUNAS_REQUEST_USE_PTY.rawValue
         }
@@ -251,6 +253,14 @@ public enum Runas {
 
     /// Exit with the command's status; if a signal killed it, die of the
     /// same signal (without a core file) so the caller's shell sees 128+N.
+    /// Whether this process has a controlling terminal (/dev/tty opens).
+    static func hasControllingTerminal() -> Bool {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
     static func exitLike(_ status: Int32) -> Never {
         let signal = status & 0x7f
         if signal == 0 { exit((status >> 8) & 0xff) }

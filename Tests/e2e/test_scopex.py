@@ -369,13 +369,35 @@ class PseudoTerminalTests(ScopexTest):
             return os.path.exists(marker)
 
         self.assertFalse(attempt([]), "keystrokes pushed by the command ran in the caller's shell")
+        # Found in review: with stdin, stdout and stderr all redirected the
+        # command still had the caller's terminal as its controlling one and
+        # could inject through /dev/tty; it gets a pty of its own then too.
+        with open(script, "w") as f:
+            f.write(inject.replace("ioctl(0,", "ioctl(tty,").replace(
+                "import fcntl, termios\n", "import fcntl, os, termios\ntty = os.open('/dev/tty', os.O_RDWR)\n"))
+        redirected = ["<", "/dev/null", ">/dev/null", "2>&1"]
+
+        def attempt_redirected(options):
+            t = self.box.shell_on_terminal(ROOT)
+            self.addCleanup(t.close)
+            t.send("%s %s -u nobody python3 %s %s; echo ended\n" % (RUNAS, " ".join(options), script,
+                                                                   " ".join(redirected)))
+            t.expect("ended")
+            t.send("echo next-prompt\n")
+            t.expect("next-prompt")
+            t.settle(0.5)
+            t.send("exit\n")
+            t.wait()
+            return os.path.exists(marker)
+
+        self.assertFalse(attempt_redirected([]), "injection through /dev/tty with stdio redirected")
         # The control: without a pty, the same command does reach the
         # caller's shell, so this test can see an injection. (Needs the
         # kernel's legacy TIOCSTI, dev.tty.legacy_tiocsti=1, as here.)
         with open("/proc/sys/dev/tty/legacy_tiocsti") as f:
             legacy = f.read().strip() == "1"
         if legacy:
-            self.assertTrue(attempt(["--no-pty"]), "the control injection did not work")
+            self.assertTrue(attempt_redirected(["--no-pty"]), "the control injection did not work")
         else:
             print("\nNOTE: dev.tty.legacy_tiocsti=0 here; the --no-pty control case cannot inject")
 
