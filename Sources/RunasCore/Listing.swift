@@ -1,13 +1,33 @@
 // Listing.swift: -l/--list. Says whether the caller may use runas (root, or
 // a member of wheel: there is no other policy) and through which backend;
-// with a command, prints the full path that would run, as sudo -l does.
-// Asks for no password and runs nothing: the answer is no secret, since
-// anyone can read the group database.
+// with a command, prints the full path that would run, as sudo -l does,
+// looked up with the caller's own rights. Asks for no password and runs
+// nothing: the answer is no secret, since anyone can read the group
+// database.
 #if canImport(Glibc)
 import Glibc
 #endif
 
 enum Listing {
+    /// Runs `body` with the caller's effective uid and gid (root stays the
+    /// saved uid, to come back), then restores root. Refuses if either
+    /// switch fails rather than looking with root's rights.
+    static func asCaller<T>(_ caller: Account, _ body: () throws(Failure) -> T) throws(Failure) -> T {
+        guard caller.uid != 0 else { return try body() }
+        let gid = getgid(), uid = getuid()
+        // seteuid to the real uid leaves the saved uid (root) as it is.
+        guard setegid(gid) == 0, seteuid(uid) == 0 else {
+            throw Failure("cannot take on your own ids to look the command up")
+        }
+        defer {
+            if seteuid(0) != 0 || setegid(0) != 0 {
+                printError("cannot regain root after looking the command up")
+                exit(1)
+            }
+        }
+        return try body()
+    }
+
     static func run(_ o: Options, caller: Account) throws(Failure) -> Never {
         if caller.uid != 0 {
             guard let wheel = Accounts.group(named: "wheel"), Accounts.isMember(caller, of: wheel) else {
@@ -18,7 +38,12 @@ enum Listing {
         _ = try Runas.resolveTarget(o, caller: caller)  // -u/-g must name real accounts
         let backend = try BackendLoader.load()
         if !o.command.isEmpty {
-            let path = try CommandResolver.resolve(o.command[0], cwd: Runas.workingDirectory(o))
+            // No password was asked: look the command up with the caller's
+            // own rights, or -l would tell which files exist in directories
+            // only root can read.
+            let path = try asCaller(caller) { () throws(Failure) -> [UInt8] in
+                try CommandResolver.resolve(o.command[0], cwd: Runas.workingDirectory(o))
+            }
             writeAll(1, path + [UInt8(ascii: "\n")])
             exit(0)
         }

@@ -239,6 +239,23 @@ class ListTests(CLITest):
         r = self.box.run(ALICE, ["-l", "-u", "no-such-user", "id"])
         self.assertRefused(r, "unknown user: no-such-user")
 
+    def test_with_a_command_tells_nothing_about_root_only_directories(self):
+        # Found in review: the lookup ran as root before any password, so the
+        # answer told which files exist where only root can look.
+        secret = os.path.join(self.box.shared, "root-only")
+        os.mkdir(secret, 0o700)
+        with open(os.path.join(secret, "prog"), "w") as f:
+            f.write("#!/bin/sh\n")
+        os.chmod(os.path.join(secret, "prog"), 0o755)
+        there = self.box.run(ALICE, ["-l", os.path.join(secret, "prog")])
+        absent = self.box.run(ALICE, ["-l", os.path.join(secret, "absent")])
+        self.assertEqual(there.out, "", there)
+        self.assertEqual((there.rc, there.err.replace("/prog", "/X")),
+                         (absent.rc, absent.err.replace("/absent", "/X")), (there, absent))
+        # root itself still gets the answer.
+        r = self.box.run(ROOT, ["-l", os.path.join(secret, "prog")])
+        self.assertEqual((r.rc, r.out), (0, os.path.join(secret, "prog") + "\n"), r)
+
 
 class CheckTests(CLITest):
     sandbox = {"runas_mode": 0o4755}
