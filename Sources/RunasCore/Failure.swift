@@ -46,12 +46,16 @@ func exitWith(_ failure: Failure) -> Never {
     exit(failure.exitStatus)
 }
 
-/// Control characters as \xNN, everything else as it is.
+/// Control characters as \xNN (C0, DEL and the C1 range, which terminals
+/// such as xterm obey: U+009B is CSI) and the bidirectional overrides as
+/// \u{NNNN} (they reorder what a reader sees); everything else as it is.
 func visible(_ s: String) -> String {
     var out = ""
     for scalar in s.unicodeScalars {
-        if scalar.value < 0x20 || scalar.value == 0x7f {
+        if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
             out += "\\x" + hex2(UInt8(scalar.value))
+        } else if (0x202a...0x202e).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+            out += "\\u{" + String(scalar.value, radix: 16) + "}"
         } else {
             out.unicodeScalars.append(scalar)
         }

@@ -50,12 +50,28 @@ public enum SystemLog {
         runas_syslog(priority, text)
     }
 
+    /// Longest PWD= and ENV= values kept: both are the caller's to make as
+    /// long as they like, and they come before COMMAND=, which must always
+    /// fit in the line (maximumLength).
+    static let maximumFieldLength = 200
+
     /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=..."
     public static func line(_ s: LogSubject, reason: String?) -> String {
         let tty = s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
-        return "\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=\(s.cwd) ; USER=\(s.target) ; "
-            + (s.group.map { "GROUP=\($0) ; " } ?? "") + (s.environment.map { "ENV=\($0) ; " } ?? "")
+        return "\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=\(clip(s.cwd)) ; USER=\(s.target) ; "
+            + (s.group.map { "GROUP=\($0) ; " } ?? "") + (s.environment.map { "ENV=\(clip($0)) ; " } ?? "")
             + "COMMAND=\(s.command)"
+    }
+
+    /// At most maximumFieldLength bytes (whole characters), "..." if cut.
+    static func clip(_ field: String) -> String {
+        guard field.utf8.count > maximumFieldLength else { return field }
+        var out = ""
+        for c in field {
+            if out.utf8.count + String(c).utf8.count > maximumFieldLength { break }
+            out.append(c)
+        }
+        return out + "..."
     }
 
     /// A refusal (sudo logs these at alert).

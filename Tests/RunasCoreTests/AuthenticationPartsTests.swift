@@ -69,6 +69,18 @@ private func parse(_ words: [String]) throws -> Options {
         noTTY.tty = nil
         #expect(SystemLog.line(noTTY, reason: nil).contains("TTY=unknown ;"))
     }
+
+    /// Found in review: a long ENV= (or PWD=) pushed COMMAND= past the
+    /// line's limit, so the log did not say what ran.
+    @Test func commandSurvivesLongCallerFields() {
+        var s = LogSubject(user: "alice", tty: nil, cwd: "/" + String(repeating: "d", count: 2000), target: "root",
+                           command: "/bin/sh -c true")
+        s.environment = "X=" + String(repeating: "a", count: 5000)
+        let line = SystemLog.line(s, reason: "3 incorrect password attempts")
+        #expect(line.utf8.count < SystemLog.maximumLength)
+        #expect(line.hasSuffix("COMMAND=/bin/sh -c true"))
+        #expect(line.contains("ENV=X=aaa") && line.contains("a... ; COMMAND="))
+    }
 }
 
 @Suite struct LineReaderTests {

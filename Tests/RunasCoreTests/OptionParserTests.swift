@@ -23,6 +23,13 @@ private func parse(_ words: [String]) throws -> Options {
         }
     }
 
+    /// Found in review: C1 controls (U+009B is CSI to xterm) and bidi
+    /// overrides went into messages and the log as they were.
+    @Test func visibleEscapesC1AndBidiControls() {
+        #expect(visible("a\u{9b}2J\u{85}\u{202e}b\u{2066}") == "a\\x9b2J\\x85\\u{202e}b\\u{2066}")
+        #expect(visible("café ünïcode ✓") == "café ünïcode ✓")
+    }
+
     @Test func doubleDashEndsOptions() throws {
         let o = try parse(["-n", "--", "-s"])
         #expect(o.nonInteractive)
