@@ -177,6 +177,12 @@ void backend_stop_self(int sig) {
     sigaction(sig, &old, NULL);
 }
 
+/* The command has been reaped: its pid may be reused at once, so nothing
+ * may be relayed to it any more. */
+void backend_forget_command(void) {
+    relay_child = -1;
+}
+
 int backend_wait_for_command(pid_t child, int *status) {
     for (;;) {
         pid_t got = waitpid(child, status, WUNTRACED);
@@ -190,6 +196,7 @@ int backend_wait_for_command(pid_t child, int *status) {
             kill(child, SIGCONT);
             continue;
         }
+        backend_forget_command();
         return 0;
     }
 }

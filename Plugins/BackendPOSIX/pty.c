@@ -228,10 +228,12 @@ static int write_all(int fd, const char *buf, size_t len) {
     return 0;
 }
 
-/* Copies what the command wrote and is still buffered to the caller. */
+/* Copies what the command wrote and is still buffered to the caller; at
+ * most 1 MiB, so that a process the command left behind, still writing to
+ * the pty, cannot keep runas (and the caller's terminal in raw mode) alive. */
 static void drain_output(backend_pty *p) {
     char buf[4096];
-    for (;;) {
+    for (size_t total = 0; total < (1u << 20);) {
         ssize_t n = read(p->master, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
@@ -239,6 +241,7 @@ static void drain_output(backend_pty *p) {
             return;
         if (write_all(p->tty, buf, (size_t)n) != 0)
             return;
+        total += (size_t)n;
     }
 }
 
@@ -344,6 +347,7 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
             break;
         }
         if (got == child) {
+            backend_forget_command();
             drain_output(p);
             break;
         }
@@ -357,6 +361,7 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
         int saved = errno;
         while (waitpid(child, status, 0) < 0 && errno == EINTR)
             ;
+        backend_forget_command();
         errno = saved;
     }
     return result;

@@ -105,6 +105,8 @@ void backend_pty_note_signal(int sig);
  * with the same signal, and when it is continued, continues the command.
  * Returns 0 with the wait status in *status, or -1 (errno). */
 int backend_wait_for_command(pid_t child, int *status);
+/* After the command is reaped: stop relaying signals to its (now free) pid. */
+void backend_forget_command(void);
 
 /* strerror into a caller-owned buffer (GNU strerror_r semantics hidden). */
 void backend_describe_errno(int err, char *buf, size_t len);
