@@ -80,7 +80,13 @@ done
 case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
 case "$sanitize" in
     "") ;;
-    address) [ -n "$DESTDIR" ] || die "--sanitize is for test builds: give a DESTDIR" ;;
+    address)
+        # Test builds only: ASan reads ASAN_OPTIONS before runas can clear
+        # its environment, so a sanitized core must never be installed
+        # setuid where a user can run it. It is staged 0755 (the tests make
+        # their own setuid copy inside their sandbox).
+        [ -n "$DESTDIR" ] && [ "$(cd "$DESTDIR" 2>/dev/null && pwd -P || echo "$DESTDIR")" != / ] ||
+            die "--sanitize is for test builds: give a DESTDIR other than /" ;;
     *) die "--sanitize: only 'address' is supported, not '$sanitize'" ;;
 esac
 libdir="$DESTDIR$PREFIX/lib/runas"
@@ -299,7 +305,7 @@ if $plugin_only; then
     say "installed $libdir/backend.so ($backend); $bindir/runas left as it is"
     exit 0
 fi
-put "$out/runas" "$bindir/runas" 4750 $group
+put "$out/runas" "$bindir/runas" "$([ -n "$sanitize" ] && echo 0755 || echo 4750)" $group
 echo "$docs" | while IFS=: read -r src dest; do
     install -d -m 0755 "$(dirname "$dest")"
     install -m 0644 "$src" "$dest"

@@ -16,6 +16,7 @@
 #             plus PAM unless --no-pam, plus WithoutExpandEnv when this
 #             machine's systemd-run is older than 254, as install.sh does)
 set -eu
+umask 022    # directory and file modes in the packages must not follow the builder's
 cd "$(dirname "$0")/.."
 out="$PWD/.build/debs"
 pam=true
