@@ -24,6 +24,9 @@ public enum CommandEnvironment {
     static let neverPassNames: Set<String> = [
         "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "HOSTALIASES", "RES_OPTIONS",
         "BASH_ENV", "ENV", "SHELLOPTS", "PS4", "IFS", "CDPATH", "RUBYOPT", "NODE_OPTIONS",
+        // Beyond the list, as sudo's: load paths and start-up files
+        // of other interpreters and shells, and terminfo files.
+        "PERLLIB", "RUBYLIB", "JAVA_TOOL_OPTIONS", "TERMINFO", "TERMINFO_DIRS", "ZDOTDIR",
     ]
     static let neverPassPrefixes = ["LD_", "BASH_FUNC_", "PYTHON", "PERL5", "SWIFT_"]
 

@@ -97,6 +97,8 @@ private func build(_ env: [String], options: Options = Options(), pam: [String] 
         "ENV=/tmp/e", "BASH_FUNC_ls%%=() { :; }", "SHELLOPTS=xtrace", "PS4=$(id)", "IFS=/", "CDPATH=/tmp",
         "PYTHONPATH=/tmp", "PYTHONSTARTUP=/tmp/s", "PERL5LIB=/tmp", "PERL5OPT=-d", "RUBYOPT=-r/tmp/x",
         "NODE_OPTIONS=--require /tmp/x", "SWIFT_DEBUG=1", "HARMLESS=() { :; }",
+        "PERLLIB=/tmp", "RUBYLIB=/tmp", "JAVA_TOOL_OPTIONS=-javaagent:/tmp/a.jar", "TERMINFO=/tmp/ti",
+        "TERMINFO_DIRS=/tmp/ti", "ZDOTDIR=/tmp",
     ]
 
     @Test func dashEKeepsTheCallersEnvironmentButNeverTheDangerousOnes() {

@@ -326,7 +326,9 @@ class EnvironmentTests(CLITest):
         "BASH_ENV": "/tmp/e", "ENV": "/tmp/e", "BASH_FUNC_ls%%": "() { id; }", "SHELLOPTS": "xtrace",
         "PS4": "$(id)", "IFS": "/", "CDPATH": "/tmp", "PYTHONPATH": "/tmp", "PERL5LIB": "/tmp",
         "RUBYOPT": "-r/tmp/x", "NODE_OPTIONS": "--require /tmp/x", "SWIFT_BACKTRACE": "enable=yes",
-        "INNOCENT": "() { :; }",
+        "INNOCENT": "() { :; }", "PERLLIB": "/tmp", "RUBYLIB": "/tmp",
+        "JAVA_TOOL_OPTIONS": "-javaagent:/tmp/a.jar", "TERMINFO": "/tmp/ti", "TERMINFO_DIRS": "/tmp/ti",
+        "ZDOTDIR": "/tmp",
     }
 
     def test_always_set(self):
