@@ -102,7 +102,7 @@ def report(data):
     med = lambda xs: statistics.median(xs)  # noqa: E731
     rows = []
 
-    def section(title, table, keys, floor_key, runas_key, unit):
+    def section(title, table, keys, floor_key, runas_key):
         floor = med(table[floor_key]) if floor_key else None
         ref = med(table[runas_key])
         for key in keys:
@@ -115,14 +115,14 @@ def report(data):
 
     case1 = ["1|" + n for n in ("setpriv", "runas", "doas", "sudo", "runuser", "su",
                                 "ref: C exit(0)", "ref: Swift -static-stdlib exit")]
-    section("1. root → nobody, ms", t, case1, "1|setpriv", "1|runas", "ms")
+    section("1. root → nobody, ms", t, case1, "1|setpriv", "1|runas")
     for kind in ("yescrypt", "SHA-512"):
         keys = ["2|%s|%s" % (kind, n) for n in ("runas", "runas (PAM)", "sudo -S")]
-        section("2. wheel → root, -S, %s, ms" % kind, t, keys, None, keys[0], "ms")
-    section("3. peak RSS, case 1, MB", rss, case1, "1|setpriv", "1|runas", "MB")
+        section("2. wheel → root, -S, %s, ms" % kind, t, keys, None, keys[0])
+    section("3. peak RSS, case 1, MB", rss, case1, "1|setpriv", "1|runas")
     keys = ["2|yescrypt|%s" % n for n in ("runas", "runas (PAM)", "sudo -S")]
-    section("3. peak RSS, case 2, MB", rss, keys, None, keys[0], "MB")
-    section("4. first prompt byte on a pty, ms", t, ["4|runas", "4|sudo"], None, "4|runas", "ms")
+    section("3. peak RSS, case 2, MB", rss, keys, None, keys[0])
+    section("4. first prompt byte on a pty, ms", t, ["4|runas", "4|sudo"], None, "4|runas")
 
     print("| case | command | median | min | max | × floor | × runas |")
     print("|---|---|---:|---:|---:|---:|---:|")

@@ -424,6 +424,26 @@ class Sandbox:
         return Result(rc, t.output, "")
 
 
+def process_stat(pid):
+    """(comm, the fields after it) of /proc/PID/stat, or None if it is gone.
+    fields[0] is the state, [1] the parent pid, [4] the controlling tty."""
+    try:
+        with open("/proc/%s/stat" % pid) as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+
+
+def all_processes():
+    """(pid, comm, fields) of every process, as process_stat gives them."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            found = process_stat(entry)
+            if found:
+                yield (int(entry),) + found
+
+
 class Terminal:
     """A process on its own pseudo-terminal (session leader, controlling
     terminal), driven like a person at a keyboard."""
@@ -509,20 +529,7 @@ class Terminal:
     def processes(self, name):
         """pids of processes called `name` whose controlling terminal is this one."""
         rdev = os.stat(self.slave_path).st_rdev
-        pids = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            comm = stat[stat.index("(") + 1:stat.rindex(")")]
-            fields = stat[stat.rindex(")") + 2:].split()
-            if comm == name and int(fields[4]) == rdev:
-                pids.append(int(entry))
-        return pids
+        return [pid for pid, comm, fields in all_processes() if comm == name and int(fields[4]) == rdev]
 
     def wait_for_process(self, name, timeout=30):
         deadline = time.monotonic() + timeout

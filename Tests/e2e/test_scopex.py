@@ -12,7 +12,7 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, USERS, RUNAS, Sandbox, default_signals
+from harness import ALICE, USERS, RUNAS, Sandbox, default_signals, process_stat
 
 ROOT = USERS[0]
 
@@ -230,9 +230,7 @@ class JobControlNoPtyTests(JobControlTests):
 
 
 def proc_state(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        stat = f.read()
-    return stat[stat.rindex(")") + 2:].split()[0]
+    return process_stat(pid)[1][0]
 
 
 class PAMPseudoTerminalTests(ScopexTest):

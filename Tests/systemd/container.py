@@ -13,23 +13,18 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
-from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "Tests", "e2e"))
+from harness import Result, all_processes  # noqa: E402
 CACHE = os.path.join(REPO, ".build", "systemd-root")
 ROOTFS = os.path.join(CACHE, "rootfs")
 SUITE = "trixie"
 PACKAGES = "systemd,systemd-sysv,dbus,libpam-systemd"
-
-
-@dataclass
-class Result:
-    rc: int
-    out: str
-    err: str
 
 
 def mirror():
@@ -114,17 +109,9 @@ class Container:
         while time.monotonic() < deadline:
             if self.nspawn.poll() is not None:
                 raise RuntimeError("systemd-nspawn exited %d:\n%s" % (self.nspawn.returncode, self.boot_log()))
-            for entry in os.listdir("/proc"):
-                if not entry.isdigit():
-                    continue
-                try:
-                    with open("/proc/%s/stat" % entry) as f:
-                        stat = f.read()
-                except OSError:
-                    continue
-                fields = stat[stat.rindex(")") + 2:].split()
-                if int(fields[1]) == self.nspawn.pid and stat[stat.index("(") + 1:stat.rindex(")")] == "systemd":
-                    return int(entry)
+            for pid, comm, fields in all_processes():
+                if comm == "systemd" and int(fields[1]) == self.nspawn.pid:
+                    return pid
             time.sleep(0.1)
         raise RuntimeError("no systemd inside the container after %ds:\n%s" % (timeout, self.boot_log()))
 
