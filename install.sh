@@ -16,6 +16,7 @@ PREFIX=${PREFIX:-/usr/local}
 DESTDIR=${DESTDIR:-}
 SYSTEMD_RUN_PATH=${SYSTEMD_RUN_PATH:-/usr/bin/systemd-run}
 RUN0_PATH=${RUN0_PATH:-/usr/bin/run0}
+SYSTEMCTL_PATH=${SYSTEMCTL_PATH:-/usr/bin/systemctl}
 
 traits=""
 backend=""
@@ -51,7 +52,8 @@ options:
                     the backends stay plain: they cannot reach the core's ASan
                     runtime); refused without DESTDIR, so it never reaches a
                     real installation
-environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH
+environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH,
+             SYSTEMCTL_PATH (passes signals on to the command's unit)
 EOF
 }
 
@@ -250,6 +252,7 @@ build() {
         -Xcc "-DRUNAS_BACKEND_PATH=\"$PREFIX/lib/runas/backend.so\"" \
         -Xcc "-DRUNAS_SYSTEMD_RUN_PATH=\"$SYSTEMD_RUN_PATH\"" \
         -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
+        -Xcc "-DRUNAS_SYSTEMCTL_PATH=\"$SYSTEMCTL_PATH\"" \
         -Xcc "-DRUNAS_USE_PTY_DEFAULT=$pty_default" \
         $([ "$1" = runas ] && [ -n "$sanitize" ] && sanitize_flags) --product "$1"
 }

@@ -54,6 +54,11 @@ public struct CStringList {
         b.append(cString: cString)
         append(b)
     }
+    public mutating func append(prefix: StaticString, _ s: ByteString) {
+        var b = ByteString(prefix)
+        b.bytes.append(contentsOf: s.bytes)
+        append(b)
+    }
     public mutating func append(prefix: StaticString, decimal: UInt32) {
         var b = ByteString(prefix)
         b.append(decimal: decimal)

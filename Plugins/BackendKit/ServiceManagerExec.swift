@@ -1,7 +1,9 @@
-// ServiceManagerExec.swift: what the systemd-run and run0 backends share:
-// replace runas with the service manager's client program, giving that
-// program only a minimal environment of its own (the command's environment
-// travels as --setenv= arguments).
+// ServiceManagerExec.swift: what the systemd-run and run0 backends share
+// on a terminal (--pty): replace runas with the service manager's client
+// program, giving that program only a minimal environment of its own (the
+// command's environment travels as --setenv= arguments). A signal that
+// ends the client there ends the command too: the client's pseudo-terminal
+// hangs up. Without a terminal see ServiceManagerClient.swift.
 import BackendPOSIX
 
 /// execve(program, argv, [PATH=<safe path>, TERM=<the command's TERM>]).
@@ -10,13 +12,7 @@ public func execServiceManager(
     program: UnsafePointer<CChar>, arguments: CStringList,
     request: UnsafePointer<runas_request>, error: UnsafeMutablePointer<runas_error>?
 ) -> Int32 {
-    var environment = CStringList()
-    environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-    if let term = findVariable(request.pointee.envp, named: "TERM") {
-        var entry = ByteString()
-        entry.append(cString: term)
-        environment.append(entry)
-    }
+    let environment = clientEnvironment(request)
     arguments.withTerminated { argv in
         environment.withTerminated { envp in
             _ = execve(program, argv, envp)
@@ -24,3 +20,18 @@ public func execServiceManager(
     }
     return reportFailure(error, .systemError, errno: backend_errno(), "cannot run", detail: program)
 }
+
+/// The client program's own environment: a fixed PATH and the command's
+/// TERM (it draws on the terminal with --pty), nothing of the caller's.
+func clientEnvironment(_ request: UnsafePointer<runas_request>) -> CStringList {
+    var environment = CStringList()
+    environment.append(fixedPath)
+    if let term = findVariable(request.pointee.envp, named: "TERM") {
+        var entry = ByteString()
+        entry.append(cString: term)
+        environment.append(entry)
+    }
+    return environment
+}
+
+let fixedPath: StaticString = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

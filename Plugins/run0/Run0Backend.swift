@@ -1,12 +1,14 @@
-// Run0Backend.swift: the run0 backend (systemd >= 256). Replaces runas with
-// run0, which runs the command as a transient service on a new
-// pseudo-terminal (or pipes) and passes its exit status back.
+// Run0Backend.swift: the run0 backend (systemd >= 256). run0 runs the
+// command as a transient service on a new pseudo-terminal (or pipes) and
+// passes its exit status back. On a terminal it replaces runas; without one
+// runas stays its parent to pass signals on to the unit
+// (ServiceManagerClient.swift).
 import BackendKit
 import BackendPOSIX
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "run0", version: "0.1.0", run: run0Run)
+    makeBackendDescriptor(name: "run0", version: "0.2.0", run: run0Run)
 }
 
 private func run0Run(
@@ -22,6 +24,13 @@ private func run0Run(
     args.append(prefix: "--user=", decimal: r.target.uid)
     args.append(prefix: "--group=", decimal: r.target_gid)
     args.append(prefix: "--chdir=", cString: r.cwd)
+    // run0 itself picks pipes exactly when not all of stdin, stdout and
+    // stderr are terminals (RUNAS_REQUEST_TTY unset).
+    let onTerminal = r.flags & RUNAS_REQUEST_TTY.rawValue != 0
+    let unit = uniqueUnitName()
+    if !onTerminal {
+        args.append(prefix: "--unit=", unit)
+    }
     forEachCString(r.envp) { args.append(prefix: "--setenv=", cString: $0) }
     // No background tint and no emoji prefix in the shell prompt.
     args.append("--background=")
@@ -36,5 +45,9 @@ private func run0Run(
         args.append(cString: word)
         index += 1
     }
-    return execServiceManager(program: program, arguments: args, request: request, error: error)
+    if onTerminal {
+        return execServiceManager(program: program, arguments: args, request: request, error: error)
+    }
+    return runServiceManagerClient(program: program, arguments: args, unit: unit, request: request,
+                                   waitStatus: waitStatus, error: error)
 }

@@ -1,12 +1,14 @@
-// SystemdRunBackend.swift: the systemd-run backend. Replaces runas with
-// systemd-run, which starts the command as a transient service of the
-// system manager, waits for it and passes its exit status back.
+// SystemdRunBackend.swift: the systemd-run backend. systemd-run starts the
+// command as a transient service of the system manager, waits for it and
+// passes its exit status back. On a terminal (--pty) it replaces runas;
+// without one (--pipe) runas stays its parent to pass signals on to the
+// unit (ServiceManagerClient.swift).
 import BackendKit
 import BackendPOSIX
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "systemd-run", version: "0.1.0", run: systemdRun)
+    makeBackendDescriptor(name: "systemd-run", version: "0.2.0", run: systemdRun)
 }
 
 private func systemdRun(
@@ -25,7 +27,14 @@ private func systemdRun(
     args.append("--send-sighup")
     args.append("--service-type=exec")
     args.append("--wait")
-    args.append(r.flags & RUNAS_REQUEST_TTY.rawValue != 0 ? "--pty" : "--pipe")
+    let onTerminal = r.flags & RUNAS_REQUEST_TTY.rawValue != 0
+    let unit = uniqueUnitName()
+    if onTerminal {
+        args.append("--pty")
+    } else {
+        args.append("--pipe")
+        args.append(prefix: "--unit=", unit)
+    }
     args.append(prefix: "--working-directory=", cString: r.cwd)
     forEachCString(r.envp) { args.append(prefix: "--setenv=", cString: $0) }
     #if !WithoutExpandEnv
@@ -41,7 +50,11 @@ private func systemdRun(
         args.append(commandWord(word))
         index += 1
     }
-    return execServiceManager(program: program, arguments: args, request: request, error: error)
+    if onTerminal {
+        return execServiceManager(program: program, arguments: args, request: request, error: error)
+    }
+    return runServiceManagerClient(program: program, arguments: args, unit: unit, request: request,
+                                   waitStatus: waitStatus, error: error)
 }
 
 /// A word of the command line as systemd-run must receive it so that the

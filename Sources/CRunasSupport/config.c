@@ -38,6 +38,12 @@ const char *runas_config_service_manager_path(const char *backend_name)
     return 0;
 }
 
+#ifndef RUNAS_SYSTEMCTL_PATH
+#define RUNAS_SYSTEMCTL_PATH "/usr/bin/systemctl"
+#endif
+
+const char *runas_config_systemctl_path(void) { return RUNAS_SYSTEMCTL_PATH; }
+
 /* Whether a command run as another user on a terminal gets its own
  * pseudo-terminal unless --no-pty says otherwise (install.sh --no-pty-default
  * builds with 0). */

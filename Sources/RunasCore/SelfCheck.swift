@@ -37,6 +37,9 @@ struct SelfCheck {
             let path = String(cString: program)
             report(access(path, X_OK) == 0, "\(backend.name) program \(path) exists",
                    fix: "install systemd (apt install systemd), or install the scopex backend")
+            let systemctl = String(cString: runas_config_systemctl_path())
+            report(access(systemctl, X_OK) == 0, "systemctl \(systemctl) exists (passes signals on to the command)",
+                   fix: "install systemd (apt install systemd)")
             // sd_booted(3)'s test: systemd creates this directory when it is PID 1.
             var st = stat()
             report(lstat("/run/systemd/system", &st) == 0 && st.st_mode & S_IFMT == S_IFDIR,

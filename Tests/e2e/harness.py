@@ -168,6 +168,14 @@ def check_sanitizer(text):
         raise AssertionError("sanitizer report from runas:\n" + text[max(0, m.start() - 200):][:4000])
 
 
+def stub_text(name, log, systemd_version=257):
+    """stubs/NAME made ready to run: recording into `log`, emulating that
+    systemd version, finding stub_unit.py here."""
+    with open(os.path.join(HERE, "stubs", name)) as f:
+        text = f.read()
+    return text.replace("@VERSION@", str(systemd_version)).replace("@LOG@", log).replace("@E2E@", HERE)
+
+
 def stage_dir(core):
     """core: "shadow" or "pam" (or "noexpand": the WithoutExpandEnv build,
     made with install.sh --no-pty-default, scopex beside systemd-run)."""
@@ -288,11 +296,8 @@ class Sandbox:
         os.chmod(so, backend_mode)
 
     def _write_stubs(self, systemd_version):
-        for name in ("systemd-run", "run0"):
-            with open(os.path.join(HERE, "stubs", name)) as f:
-                text = f.read()
-            text = text.replace("@VERSION@", str(systemd_version)).replace("@LOG@", self.log)
-            self._write("stubs/" + name, text, 0o755)
+        for name in ("systemd-run", "run0", "systemctl"):
+            self._write("stubs/" + name, stub_text(name, self.log, systemd_version), 0o755)
 
     # -- syslog ------------------------------------------------------------
 

@@ -297,6 +297,7 @@ class CheckFailureTests(unittest.TestCase):
         with Sandbox(backend="systemd-run") as box:
             r = box.run(ALICE, ["--check"])
             self.assertIn("ok    systemd-run program /usr/bin/systemd-run exists\n", r.out)  # the stub
+            self.assertIn("ok    systemctl /usr/bin/systemctl exists (passes signals on to the command)\n", r.out)
             if os.path.isdir("/run/systemd/system"):
                 self.assertIn("ok    systemd is running (/run/systemd/system)\n", r.out)
             else:

@@ -6,6 +6,7 @@ their real paths (stubs/): they record their argv and run the command the
 way the real tools do. scopex runs the command itself, for real.
 """
 import os
+import re
 import subprocess
 import unittest
 
@@ -161,6 +162,8 @@ class SystemdRunTests(BackendScenarios, unittest.TestCase):
                      "--setenv=A=1", "--expand-environment=false"]:
             self.assertIn(flag, argv)
         self.assertEqual(argv[argv.index("--"):], ["--", "/usr/bin/true", "x y"])
+        # No terminal: runas names the unit, to pass signals on to it.
+        self.assertEqual(len([a for a in argv if re.fullmatch(r"--unit=runas-\d+-[0-9a-f]{8}\.service", a)]), 1)
         # systemd-run itself gets a minimal environment, not the command's.
         self.assertEqual(sorted(rec["environ"]), ["PATH", "TERM"])
 
@@ -203,6 +206,7 @@ class Run0Tests(BackendScenarios, unittest.TestCase):
         for flag in ["--user=65534", "--group=100", "--chdir=/tmp", "--background=",
                      "--shell-prompt-prefix="]:
             self.assertIn(flag, argv)
+        self.assertEqual(len([a for a in argv if re.fullmatch(r"--unit=runas-\d+-[0-9a-f]{8}\.service", a)]), 1)
         self.assertEqual(argv[argv.index("--"):], ["--", "/usr/bin/true"])
 
 

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import HERE, REPO, default_signals, make_hash
+from harness import HERE, REPO, default_signals, make_hash, stub_text
 
 DEBS = os.environ.get("RUNAS_TEST_DEBS", os.path.join(REPO, ".build", "debs"))
 PASSWORD = "package test pw"
@@ -67,10 +67,8 @@ class DebianPackageTests(unittest.TestCase):
         log = os.path.join(cls.box, "log")
         os.mkdir(log)
         os.chmod(log, 0o777)
-        with open(os.path.join(HERE, "stubs", "systemd-run")) as f:
-            stub = f.read().replace("@VERSION@", "252").replace("@LOG@", log)
         with open(os.path.join(cls.box, "systemd-run"), "w") as f:
-            f.write(stub)
+            f.write(stub_text("systemd-run", log, 252))
         os.chmod(os.path.join(cls.box, "systemd-run"), 0o755)
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BOX": cls.box, "PASSWORD": PASSWORD,
                "HASH": make_hash(PASSWORD, b"$y$"), "LANG": "C.UTF-8"}

@@ -7,11 +7,14 @@ scenarios as the container's own users.
 """
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from harness import Terminal, make_hash, stage_dir  # noqa: E402
+from harness import Terminal, all_processes, default_signals, make_hash, stage_dir  # noqa: E402
 from container import Container  # noqa: E402
 
 ALICE_PW = "correct horse battery"
@@ -137,6 +140,89 @@ class RealServiceManagerScenarios:
             t.close()
         self.assertRegex(t.output, r"/dev/pts/\d+")
         self.assertNotIn(ALICE_PW, t.output)
+
+    # -- signals sent to runas: the command in its unit must end too --------
+
+    def child_called(self, parent, names, timeout=30):
+        """pid of `parent`'s child once it is called one of `names`
+        (nsenter's child execs setpriv, env, then runas)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for pid, comm, fields in all_processes():
+                if comm in names and int(fields[1]) == parent:
+                    return pid
+            time.sleep(0.05)
+        raise AssertionError("no %s under pid %d" % ("/".join(names), parent))
+
+    def units_running(self, marker):
+        r = CONTAINER.run(["systemctl", "list-units", "--all", "--no-legend", "--plain", "--full"])
+        return [line for line in r.out.splitlines() if marker in line]
+
+    def assert_unit_ends(self, marker, timeout=15):
+        deadline = time.monotonic() + timeout
+        while self.units_running(marker):
+            if time.monotonic() > deadline:
+                self.fail("the command's unit is still there: %s" % self.units_running(marker))
+            time.sleep(0.2)
+
+    @staticmethod
+    def finish(p):
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        p.stdout.close()
+        p.stderr.close()
+
+    def start_without_terminal(self, script):
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "dumb"}
+        p = subprocess.Popen(CONTAINER.command(["/usr/local/bin/runas", "-S", "sh", "-c", script], user="alice"),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env, cwd="/", preexec_fn=default_signals, start_new_session=True)
+        self.addCleanup(self.finish, p)
+        p.stdin.write(ALICE_PW + "\n")
+        p.stdin.close()
+        self.assertEqual(p.stdout.readline(), "ready\n")
+        # (runas stays, with the client as its child; were it replaced by
+        # the client, the client would be the one signalled.)
+        return p, self.child_called(p.pid, ("runas", self.backend))
+
+    def test_without_a_terminal_a_signal_to_runas_ends_the_command(self):
+        # runas passes SIGTERM on to the unit (systemctl kill); the command
+        # dies of it, systemd reports 0, and runas dies of SIGTERM as well.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            marker = "sleep %d" % (300 + sig)
+            p, runas = self.start_without_terminal("echo ready; exec %s" % marker)
+            self.assertTrue(self.units_running(marker))
+            os.kill(runas, sig)
+            # (The unit first: its command holds runas's stdout and stderr
+            # open while it lives.)
+            self.assert_unit_ends(marker)
+            self.assertEqual(p.wait(timeout=30), -sig, (sig, p.stderr.read()))
+
+    def test_without_a_terminal_a_command_that_handles_the_signal_keeps_its_status(self):
+        p, runas = self.start_without_terminal(
+            "trap 'echo got TERM; exit 3' TERM; echo ready; i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done")
+        os.kill(runas, signal.SIGTERM)
+        out, err = p.stdout.read(), p.stderr.read()
+        self.assertEqual((p.wait(timeout=30), out), (3, "got TERM\n"), err)
+
+    def test_on_a_terminal_a_signal_to_runas_ends_the_command(self):
+        # There runas has become the client, whose pseudo-terminal hangs up
+        # when it dies: systemd ends the unit.
+        marker = "sleep 333"
+        t = Terminal(CONTAINER.command(["/usr/local/bin/runas", "sh", "-c", "echo ready; exec " + marker],
+                                       user="alice"),
+                     {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
+        try:
+            t.expect("password for alice: ")
+            t.send(ALICE_PW + "\n")
+            t.expect("ready")
+            client = self.child_called(t.pid, (self.backend,))
+            os.kill(client, signal.SIGTERM)
+            t.wait()
+        finally:
+            t.close()
+        self.assert_unit_ends(marker)
 
 
 class RealSystemdRunTests(RealServiceManagerScenarios, unittest.TestCase):

@@ -108,6 +108,26 @@ int backend_wait_for_command(pid_t child, int *status);
 /* After the command is reaped: stop relaying signals to its (now free) pid. */
 void backend_forget_command(void);
 
+/* The service-manager backends without a terminal (unit_signals.c). */
+/* Blocks SIGCHLD and the signals passed on to the unit (TERM, INT, HUP,
+ * QUIT, USR1, USR2, ALRM; not those ignored on entry), old mask in *saved. */
+void backend_unit_signals_block(sigset_t *saved);
+void backend_unit_signals_restore(const sigset_t *saved);
+/* In the client (systemd-run/run0) after fork: ignore those signals (the
+ * client must live until the unit ends), then the mask of before. */
+void backend_unit_client_signals(const sigset_t *saved);
+/* The next blocked signal (one of the above, or SIGCHLD), waiting at most
+ * timeout_ms (forever if < 0); 0 if none came. */
+int backend_unit_next_signal(int timeout_ms);
+/* "TERM" for SIGTERM (sigabbrev_np). */
+const char *backend_signal_abbrev(int sig);
+/* 32 random bits (getrandom; clock and pid if that fails). */
+uint32_t backend_random32(void);
+/* systemctl's absolute path, fixed at build time (RUNAS_SYSTEMCTL_PATH). */
+const char *backend_systemctl_path(void);
+/* /dev/null as stdin, stdout and stderr. 0, or -1 (errno). */
+int backend_null_stdio(void);
+
 /* strerror into a caller-owned buffer (GNU strerror_r semantics hidden). */
 void backend_describe_errno(int err, char *buf, size_t len);
 

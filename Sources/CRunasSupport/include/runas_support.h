@@ -31,6 +31,10 @@ const char *runas_config_pam_config_path(void);
  * --check uses it. */
 const char *runas_config_service_manager_path(const char *backend_name);
 
+/* systemctl, which those backends run to pass signals on to the command's
+ * unit (the backends have their own copy of the path). Only --check uses it. */
+const char *runas_config_systemctl_path(void);
+
 /* openlog("runas", LOG_PID, LOG_AUTHPRIV), with a static ident. */
 void runas_openlog(void);
 

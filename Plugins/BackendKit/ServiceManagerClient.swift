@@ -1,0 +1,188 @@
+// ServiceManagerClient.swift: systemd-run or run0 without a terminal
+// (--pipe). There the client only waits for the unit, and a signal that
+// kills it leaves the command running in the unit. So runas stays the
+// client's parent, names the unit itself (--unit=), and passes the signals
+// it gets on to the unit's main process with `systemctl kill`; it returns
+// when the client does, with the client's status (see unitStatus).
+import BackendPOSIX
+
+/// "runas-<pid>-<8 hex digits>.service": known to runas before the unit
+/// exists, and unique enough not to meet a unit of an earlier run.
+public func uniqueUnitName() -> ByteString {
+    var name = ByteString("runas-")
+    name.append(decimal: UInt32(getpid()))
+    name.append("-")
+    let random = backend_random32()
+    let hex: StaticString = "0123456789abcdef"
+    for shift in stride(from: 28, through: 0, by: -4) {
+        name.bytes.append(hex.utf8Start[Int((random >> UInt32(shift)) & 0xf)])
+    }
+    name.append(".service")
+    return name
+}
+
+/// Runs `program` (started with --unit=`unit`) as a child and waits for it,
+/// passing signals on to the unit meanwhile. RUNAS_BACKEND_OK with the
+/// status in *waitStatus, or an error (the client could not be started).
+public func runServiceManagerClient(
+    program: UnsafePointer<CChar>, arguments: CStringList, unit: ByteString,
+    request: UnsafePointer<runas_request>, waitStatus: UnsafeMutablePointer<Int32>?,
+    error: UnsafeMutablePointer<runas_error>?
+) -> Int32 {
+    let environment = clientEnvironment(request)
+    var fds: [Int32] = [-1, -1]
+    if pipe2(&fds, O_CLOEXEC) != 0 {
+        return reportFailure(error, .systemError, errno: backend_errno(), "pipe")
+    }
+    var saved = sigset_t()
+    backend_unit_signals_block(&saved)
+    defer { backend_unit_signals_restore(&saved) }
+    let client: pid_t = arguments.withTerminated { argv in
+        environment.withTerminated { envp in
+            let pid = fork()
+            if pid == 0 {
+                close(fds[0])
+                backend_unit_client_signals(&saved)
+                _ = execve(program, argv, envp)
+                var err = backend_errno()
+                _ = write(fds[1], &err, 4)
+                _exit(127)
+            }
+            return pid
+        }
+    }
+    let forkErrno = backend_errno()
+    close(fds[1])
+    // Nothing arrives when execve succeeds (the pipe closes on exec).
+    var execErrno: Int32 = 0
+    var got = 0
+    while client > 0 && got < 4 {
+        let n = withUnsafeMutableBytes(of: &execErrno) { read(fds[0], $0.baseAddress! + got, 4 - got) }
+        if n < 0 && backend_errno() == EINTR { continue }
+        if n <= 0 { break }
+        got += n
+    }
+    close(fds[0])
+    if client < 0 {
+        return reportFailure(error, .systemError, errno: forkErrno, "fork")
+    }
+    var status: Int32 = 0
+    if got == 4 {
+        while waitpid(client, &status, 0) < 0 && backend_errno() == EINTR {}
+        return reportFailure(error, .systemError, errno: execErrno, "cannot run", detail: program)
+    }
+    var forwarder = UnitSignalForwarder(unit: unit)
+    guard forwarder.wait(for: client, status: &status) else {
+        return reportFailure(error, .systemError, errno: backend_errno(), "waitpid")
+    }
+    waitStatus?.pointee = forwarder.unitStatus(clientStatus: status)
+    return BackendStatus.ok.code
+}
+
+/// Waits for the client and passes each signal runas gets on to the unit.
+struct UnitSignalForwarder {
+    let unit: ByteString
+    /// Signals still to pass on (the unit may not exist yet: retried).
+    var pending: [Int32] = []
+    /// The first SIGTERM/SIGINT/SIGHUP, and the first other signal, that
+    /// reached the unit.
+    var firstClean: Int32 = 0
+    var firstOther: Int32 = 0
+
+    init(unit: ByteString) { self.unit = unit }
+
+    mutating func wait(for client: pid_t, status: inout Int32) -> Bool {
+        var retryMs: Int32 = 20
+        var failingMs: Int32 = 0
+        var warned = false
+        while true {
+            let r = waitpid(client, &status, WNOHANG)
+            if r == client { return true }
+            if r < 0 && backend_errno() != EINTR { return false }
+            let sig = backend_unit_next_signal(pending.isEmpty ? -1 : retryMs)
+            if sig > 0 && sig != SIGCHLD && !pending.contains(sig) { pending.append(sig) }
+            if pending.isEmpty { continue }
+            var left: [Int32] = []
+            for s in pending {
+                if sendToUnit(s) { note(s) } else { left.append(s) }
+            }
+            pending = left
+            if pending.isEmpty {
+                retryMs = 20
+                failingMs = 0
+            } else {
+                // Not started yet, or already gone: try again, less often.
+                failingMs += retryMs
+                retryMs = min(retryMs * 2, 1000)
+                if failingMs >= 2000 && !warned {
+                    warned = true
+                    warnNotPassedOn(pending[0])
+                }
+            }
+        }
+    }
+
+    private mutating func note(_ sig: Int32) {
+        let clean = sig == SIGTERM || sig == SIGINT || sig == SIGHUP
+        if clean && firstClean == 0 { firstClean = sig }
+        if !clean && firstOther == 0 { firstOther = sig }
+    }
+
+    /// What runas reports. systemd-run and run0 exit 0 when the command
+    /// died of SIGTERM/SIGINT/SIGHUP (a clean end for a service) and 255
+    /// when it died of another signal. After passing such a signal on,
+    /// runas takes that answer to mean the command died of it and dies of
+    /// it too, as the killer expects (128+N in a shell). Anything else is
+    /// the command's own exit status, passed through.
+    func unitStatus(clientStatus status: Int32) -> Int32 {
+        guard status & 0x7f == 0 else { return status }
+        let code = (status >> 8) & 0xff
+        if code == 0 && firstClean != 0 { return firstClean }
+        if code == 255 && firstOther != 0 { return firstOther }
+        return status
+    }
+
+    /// `systemctl kill --kill-whom=main-fail --signal=SIGN UNIT`, quietly;
+    /// true if the unit's main process got it.
+    private func sendToUnit(_ sig: Int32) -> Bool {
+        let program = backend_systemctl_path()!
+        var args = CStringList()
+        args.append(cString: program)
+        args.append("kill")
+        args.append("--kill-whom=main-fail")
+        var signal = ByteString("--signal=SIG")
+        signal.append(cString: backend_signal_abbrev(sig))
+        args.append(signal)
+        args.append(unit)
+        var environment = CStringList()
+        environment.append(fixedPath)
+        let pid: pid_t = args.withTerminated { argv in
+            environment.withTerminated { envp in
+                let pid = fork()
+                if pid == 0 {
+                    backend_reset_signals()
+                    if backend_null_stdio() != 0 { _exit(127) }
+                    backend_close_from(3)
+                    _ = execve(program, argv, envp)
+                    _exit(127)
+                }
+                return pid
+            }
+        }
+        if pid < 0 { return false }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if backend_errno() != EINTR { return false }
+        }
+        return status == 0
+    }
+
+    private func warnNotPassedOn(_ sig: Int32) {
+        var line = ByteString("runas: warning: cannot pass SIG")
+        line.append(cString: backend_signal_abbrev(sig))
+        line.append(" on to ")
+        line.bytes.append(contentsOf: unit.bytes)
+        line.append(" yet; still trying\n")
+        _ = line.bytes.withUnsafeBytes { write(2, $0.baseAddress!, $0.count) }
+    }
+}

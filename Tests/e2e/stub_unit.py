@@ -1,0 +1,63 @@
+"""stub_unit.py: what the STUB systemd-run and run0 (stubs/) share: running
+the command the way systemd runs a unit's main process, and a registry of
+the running "units" for the STUB systemctl.
+
+systemd starts the main process itself, in a session of its own with no
+controlling terminal and default signal dispositions (whatever the client
+ignores); signals sent to the client never reach it, only `systemctl kill`
+does. Exit status as systemd-run/run0 report it (measured,
+design.md §7): a death by SIGTERM/SIGINT/SIGHUP/SIGPIPE counts as a clean
+end (0), by another signal 255. With --pty the real tools give the command
+a new terminal; the stubs leave it on the caller's (no new session).
+A test can hold the start back (a file LOG/start-delay with the seconds),
+as a busy systemd would, to send a signal before the unit exists.
+"""
+import os
+import signal
+import sys
+import time
+
+
+def units_dir(log):
+    return os.path.join(log, "units")
+
+
+def run(command, pw, gid, cwd, env, log, unit=None, own_session=True, cwd_missing_status=203):
+    """Runs `command` as `pw` (a pwd entry) with `gid` and the user's
+    groups in `cwd` with exactly `env`; returns the client's exit status."""
+    try:
+        with open(os.path.join(log, "start-delay")) as f:
+            time.sleep(float(f.read()))
+    except FileNotFoundError:
+        pass
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if own_session:
+                os.setsid()
+            for s in signal.valid_signals():
+                if s not in (signal.SIGKILL, signal.SIGSTOP):
+                    signal.signal(s, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            os.initgroups(pw.pw_name, gid)
+            os.setresgid(gid, gid, gid)
+            os.setresuid(pw.pw_uid, pw.pw_uid, pw.pw_uid)
+            os.chdir(cwd)
+            os.execve(command[0], command, env)
+        except OSError as e:
+            sys.stderr.write(f"stub {os.path.basename(sys.argv[0])}: {e}\n")
+            os._exit(cwd_missing_status if isinstance(e, FileNotFoundError) and e.filename == cwd else 203)
+    registered = None
+    if unit:
+        os.makedirs(units_dir(log), exist_ok=True)
+        registered = os.path.join(units_dir(log), unit)
+        with open(registered, "w") as f:
+            f.write(str(pid))
+    for s in (signal.SIGINT, signal.SIGQUIT):
+        signal.signal(s, signal.SIG_IGN)
+    _, status = os.waitpid(pid, 0)
+    if registered:
+        os.unlink(registered)
+    if os.WIFSIGNALED(status):
+        return 0 if os.WTERMSIG(status) in (1, 2, 13, 15) else 255
+    return os.WEXITSTATUS(status)

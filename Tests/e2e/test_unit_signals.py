@@ -1,0 +1,175 @@
+"""test_unit_signals.py: without a terminal, a signal sent to runas reaches
+the command in its unit (systemd-run and run0 backends), and runas's exit
+status says how the command ended.
+
+systemd is not PID 1 here: systemd-run, run0 and systemctl are STUBS
+(stubs/, stub_unit.py). They run the command as systemd runs a unit's main
+process, in a session of its own that no signal to runas or to the client
+reaches; only `systemctl kill` on the unit runas named does. The real
+tools are exercised by Tests/systemd.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import unittest
+
+from harness import ALICE, USERS, Sandbox, default_signals
+
+ROOT = USERS[0]
+UNIT = re.compile(r"^runas-\d+-[0-9a-f]{8}\.service$")
+
+
+class UnitSignalScenarios:
+    backend = None
+    SCRIPT = ("for s in HUP INT QUIT USR1 USR2 ALRM; do trap \"echo got $s\" $s; done; "
+              "trap 'echo got TERM; exit 3' TERM; echo ready; "
+              "i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; echo timeout")
+
+    def setUp(self):
+        self.box = Sandbox(backend=self.backend)
+        self.addCleanup(self.box.close)
+
+    def popen(self, args, user=ROOT, stdin=subprocess.DEVNULL, ignore=()):
+        def signals():
+            default_signals()
+            for s in ignore:
+                signal.signal(s, signal.SIG_IGN)
+        p = subprocess.Popen(self.box.command(user, args), stdin=stdin, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd="/", env=self.box.environment(user),
+                             preexec_fn=signals, start_new_session=True)
+        self.addCleanup(self.finish, p)
+        return p
+
+    @staticmethod
+    def finish(p):
+        if p.poll() is None:
+            p.kill()
+        p.communicate()
+
+    def wait_for_line(self, p, wanted, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = p.stdout.readline()
+            if line.strip() == wanted:
+                return
+            if not line and p.poll() is not None:
+                break
+        raise AssertionError("never saw %r" % wanted)
+
+    def unit_of_this_run(self):
+        argv = self.box.stub_record(self.backend)["argv"]
+        units = [a[len("--unit="):] for a in argv if a.startswith("--unit=")]
+        self.assertEqual(len(units), 1, argv)
+        self.assertRegex(units[0], UNIT)
+        return units[0]
+
+    def systemctl_calls(self):
+        path = os.path.join(self.box.log, "systemctl.log")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f]
+
+    def wait_for_client(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.box.stub_record(self.backend) is None:
+            if time.monotonic() > deadline:
+                raise AssertionError("the %s stub never started" % self.backend)
+            time.sleep(0.02)
+
+    def test_signals_sent_to_runas_reach_the_command(self):
+        p = self.popen(["-u", "nobody", "sh", "-c", self.SCRIPT])
+        self.wait_for_line(p, "ready")
+        sent = [signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM]
+        for sig in sent:
+            os.kill(p.pid, sig)
+            self.wait_for_line(p, "got " + sig.name[3:])
+        os.kill(p.pid, signal.SIGTERM)
+        self.wait_for_line(p, "got TERM")
+        # The command's own exit status: it handled SIGTERM and exited 3.
+        self.assertEqual(p.wait(timeout=30), 3, p.stderr.read())
+        unit = self.unit_of_this_run()
+        self.assertEqual(self.systemctl_calls(),
+                         [["kill", "--kill-whom=main-fail", "--signal=" + s.name, unit]
+                          for s in sent + [signal.SIGTERM]])
+
+    def test_command_killed_by_the_signal_kills_runas_the_same_way(self):
+        # systemd reports these deaths as 0 (TERM, INT, HUP) or 255 (USR1):
+        # after passing the signal on, runas dies of it, as a shell expects.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
+            p = self.popen(["-u", "nobody", "sh", "-c", "echo ready; exec sleep 30"])
+            self.wait_for_line(p, "ready")
+            os.kill(p.pid, sig)
+            self.assertEqual(p.wait(timeout=30), -sig, (sig, p.stderr.read()))
+        self.assertEqual(os.listdir(os.path.join(self.box.log, "units")), [])
+
+    def test_a_handled_signal_leaves_the_exit_status_alone(self):
+        # USR1 handled, then a normal end with 0: not mistaken for a death.
+        script = "trap 'echo got USR1' USR1; echo ready; sleep 1; echo done"
+        p = self.popen(["-u", "nobody", "sh", "-c", script])
+        self.wait_for_line(p, "ready")
+        os.kill(p.pid, signal.SIGUSR1)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual((p.returncode, out), (0, "got USR1\ndone\n"), err)
+
+    def test_a_signal_before_the_unit_exists_reaches_it_once_it_does(self):
+        # The stub holds the unit back 2.5 s, as a busy systemd might:
+        # systemctl kill fails meanwhile, runas tries again (and says so
+        # after 2 s), and the command dies of the signal once it runs.
+        with open(os.path.join(self.box.log, "start-delay"), "w") as f:
+            f.write("2.5")
+        p = self.popen(["-u", "nobody", "sh", "-c", "sleep 30; echo not-killed"])
+        self.wait_for_client()
+        os.kill(p.pid, signal.SIGTERM)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual((p.returncode, out), (-signal.SIGTERM, ""), err)
+        unit = self.unit_of_this_run()
+        self.assertEqual(err, "runas: warning: cannot pass SIGTERM on to %s yet; still trying\n" % unit)
+        calls = self.systemctl_calls()
+        self.assertGreater(len(calls), 1, calls)
+        self.assertTrue(all(c == ["kill", "--kill-whom=main-fail", "--signal=SIGTERM", unit] for c in calls))
+
+    def test_a_signal_the_callers_shell_ignored_stays_ignored(self):
+        # nohup runas ...: SIGHUP is not passed on; SIGTERM still is.
+        p = self.popen(["-u", "nobody", "sh", "-c", self.SCRIPT], ignore=[signal.SIGHUP])
+        self.wait_for_line(p, "ready")
+        os.kill(p.pid, signal.SIGHUP)
+        os.kill(p.pid, signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual((p.returncode, out), (3, "got TERM\n"), err)
+
+    def test_with_a_password_on_stdin(self):
+        # The password and the command's input share runas's stdin.
+        p = self.popen(["-S", "sh", "-c", "read line; echo \"$line\"; echo ready; exec sleep 30"], user=ALICE,
+                       stdin=subprocess.PIPE)
+        p.stdin.write(ALICE.password + "\nto the command\n")
+        p.stdin.flush()
+        self.wait_for_line(p, "to the command")
+        self.wait_for_line(p, "ready")
+        os.kill(p.pid, signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=30), -signal.SIGTERM)
+
+    def test_on_a_terminal_the_client_replaces_runas(self):
+        # With a terminal the client's pty hangs up when it dies, which
+        # ends the command (checked against real systemd in Tests/systemd):
+        # no unit name, no systemctl.
+        r = self.box.run_on_terminal(ROOT, ["-u", "nobody", "true"])
+        self.assertEqual(r.rc, 0, r)
+        argv = self.box.stub_record(self.backend)["argv"]
+        self.assertFalse([a for a in argv if a.startswith("--unit")], argv)
+        self.assertEqual(self.systemctl_calls(), [])
+
+
+class SystemdRunUnitSignalTests(UnitSignalScenarios, unittest.TestCase):
+    backend = "systemd-run"
+
+
+class Run0UnitSignalTests(UnitSignalScenarios, unittest.TestCase):
+    backend = "run0"
+
+
+if __name__ == "__main__":
+    unittest.main()
