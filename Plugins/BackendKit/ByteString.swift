@@ -65,6 +65,13 @@ public struct CStringList {
         append(b)
     }
 
+    /// Frees every string: for a list used by a process that goes on
+    /// (exec never returns; a backend that returns to the core must not
+    /// leave its argv and envp behind).
+    public func deallocateAll() {
+        for p in items { p?.deallocate() }
+    }
+
     /// The array with its terminating NULL (valid while `self` is alive).
     public func withTerminated<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
         var all = items

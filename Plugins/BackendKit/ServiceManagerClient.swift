@@ -24,12 +24,17 @@ public func uniqueUnitName() -> ByteString {
 /// Runs `program` (started with --unit=`unit`) as a child and waits for it,
 /// passing signals on to the unit meanwhile. RUNAS_BACKEND_OK with the
 /// status in *waitStatus, or an error (the client could not be started).
+/// Frees `arguments` before it returns.
 public func runServiceManagerClient(
     program: UnsafePointer<CChar>, arguments: CStringList, unit: ByteString,
     request: UnsafePointer<runas_request>, waitStatus: UnsafeMutablePointer<Int32>?,
     error: UnsafeMutablePointer<runas_error>?
 ) -> Int32 {
     let environment = clientEnvironment(request)
+    defer {
+        arguments.deallocateAll()
+        environment.deallocateAll()
+    }
     var fds: [Int32] = [-1, -1]
     if pipe2(&fds, O_CLOEXEC) != 0 {
         return reportFailure(error, .systemError, errno: backend_errno(), "pipe")
@@ -81,9 +86,13 @@ public func runServiceManagerClient(
 
 /// Waits for the client and passes each signal runas gets on to the unit.
 struct UnitSignalForwarder {
+    /// A signal still to pass on (the unit may not exist yet: retried).
+    /// `whole`: a terminal sent it (Ctrl-C, hangup), which would have
+    /// reached all of the command's processes, not only the main one.
+    struct Pending { let sig: Int32; let whole: Bool }
+
     let unit: ByteString
-    /// Signals still to pass on (the unit may not exist yet: retried).
-    var pending: [Int32] = []
+    var pending: [Pending] = []
     /// The first SIGTERM/SIGINT/SIGHUP, and the first other signal, that
     /// reached the unit.
     var firstClean: Int32 = 0
@@ -92,32 +101,45 @@ struct UnitSignalForwarder {
     init(unit: ByteString) { self.unit = unit }
 
     mutating func wait(for client: pid_t, status: inout Int32) -> Bool {
-        var retryMs: Int32 = 20
-        var failingMs: Int32 = 0
+        var retryMs: Int64 = 20
+        var nextAttempt: Int64 = 0
+        var failingSince: Int64 = -1
         var warned = false
         while true {
             let r = waitpid(client, &status, WNOHANG)
-            if r == client { return true }
+            if r == client {
+                // Whatever came after the command ended is moot.
+                backend_unit_signals_drain()
+                return true
+            }
             if r < 0 && backend_errno() != EINTR { return false }
-            let sig = backend_unit_next_signal(pending.isEmpty ? -1 : retryMs)
-            if sig > 0 && sig != SIGCHLD && !pending.contains(sig) { pending.append(sig) }
-            if pending.isEmpty { continue }
-            var left: [Int32] = []
-            for s in pending {
-                if sendToUnit(s) { note(s) } else { left.append(s) }
+            let timeout = pending.isEmpty ? -1 : Int32(max(0, min(nextAttempt - backend_monotonic_ms(), 1000)))
+            var fromKernel: Int32 = 0
+            let sig = backend_unit_next_signal(timeout, &fromKernel)
+            var fresh = false
+            if sig > 0 && sig != SIGCHLD && !pending.contains(where: { $0.sig == sig }) {
+                pending.append(Pending(sig: sig, whole: fromKernel != 0))
+                fresh = true
+            }
+            let now = backend_monotonic_ms()
+            if pending.isEmpty || (!fresh && now < nextAttempt) { continue }
+            var left: [Pending] = []
+            for p in pending {
+                if sendToUnit(p) { note(p.sig) } else { left.append(p) }
             }
             pending = left
             if pending.isEmpty {
                 retryMs = 20
-                failingMs = 0
-            } else {
-                // Not started yet, or already gone: try again, less often.
-                failingMs += retryMs
-                retryMs = min(retryMs * 2, 1000)
-                if failingMs >= 2000 && !warned {
-                    warned = true
-                    warnNotPassedOn(pending[0])
-                }
+                failingSince = -1
+                continue
+            }
+            // Not started yet, or already gone: try again, less often.
+            if failingSince < 0 { failingSince = now }
+            nextAttempt = backend_monotonic_ms() + retryMs
+            retryMs = min(retryMs * 2, 1000)
+            if !warned && backend_monotonic_ms() - failingSince >= 2000 {
+                warned = true
+                warnNotPassedOn(pending[0].sig)
             }
         }
     }
@@ -142,16 +164,16 @@ struct UnitSignalForwarder {
         return status
     }
 
-    /// `systemctl kill --kill-whom=main-fail --signal=SIGN UNIT`, quietly;
-    /// true if the unit's main process got it.
-    private func sendToUnit(_ sig: Int32) -> Bool {
+    /// `systemctl kill --kill-whom=main-fail|all-fail --signal=SIGN UNIT`,
+    /// quietly, for at most 5 s; true if a process of the unit got it.
+    private func sendToUnit(_ p: Pending) -> Bool {
         let program = backend_systemctl_path()!
         var args = CStringList()
         args.append(cString: program)
         args.append("kill")
-        args.append("--kill-whom=main-fail")
+        args.append(p.whole ? "--kill-whom=all-fail" : "--kill-whom=main-fail")
         var signal = ByteString("--signal=SIG")
-        signal.append(cString: backend_signal_abbrev(sig))
+        signal.append(cString: backend_signal_abbrev(p.sig))
         args.append(signal)
         args.append(unit)
         var environment = CStringList()
@@ -169,12 +191,11 @@ struct UnitSignalForwarder {
                 return pid
             }
         }
+        args.deallocateAll()
+        environment.deallocateAll()
         if pid < 0 { return false }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if backend_errno() != EINTR { return false }
-        }
-        return status == 0
+        return backend_wait_bounded(pid, 5000, &status) == 0 && status == 0
     }
 
     private func warnNotPassedOn(_ sig: Int32) {
@@ -183,6 +204,6 @@ struct UnitSignalForwarder {
         line.append(" on to ")
         line.bytes.append(contentsOf: unit.bytes)
         line.append(" yet; still trying\n")
-        _ = line.bytes.withUnsafeBytes { write(2, $0.baseAddress!, $0.count) }
+        line.bytes.withUnsafeBytes { backend_write_quietly(2, $0.baseAddress!, $0.count) }
     }
 }

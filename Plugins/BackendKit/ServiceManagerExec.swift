@@ -7,7 +7,8 @@
 import BackendPOSIX
 
 /// execve(program, argv, [PATH=<safe path>, TERM=<the command's TERM>]).
-/// Returns only on failure, with the error filled in.
+/// Returns only on failure, with the error filled in (and `arguments`
+/// freed).
 public func execServiceManager(
     program: UnsafePointer<CChar>, arguments: CStringList,
     request: UnsafePointer<runas_request>, error: UnsafeMutablePointer<runas_error>?
@@ -18,7 +19,10 @@ public func execServiceManager(
             _ = execve(program, argv, envp)
         }
     }
-    return reportFailure(error, .systemError, errno: backend_errno(), "cannot run", detail: program)
+    let err = backend_errno()
+    arguments.deallocateAll()
+    environment.deallocateAll()
+    return reportFailure(error, .systemError, errno: err, "cannot run", detail: program)
 }
 
 /// The client program's own environment: a fixed PATH and the command's

@@ -122,13 +122,17 @@ static void relay_handler(int sig, siginfo_t *info, void *context) {
     errno = saved;
 }
 
-void backend_block_relayed_signals(void) {
+static void mask_relayed_signals(int how) {
     sigset_t set;
     sigemptyset(&set);
     for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
         sigaddset(&set, relayed_signals[i]);
-    sigprocmask(SIG_BLOCK, &set, NULL);
+    sigprocmask(how, &set, NULL);
 }
+
+void backend_block_relayed_signals(void) { mask_relayed_signals(SIG_BLOCK); }
+
+void backend_unblock_relayed_signals(void) { mask_relayed_signals(SIG_UNBLOCK); }
 
 void backend_relay_signals_to(pid_t child, int pty_mode) {
     relay_child = child;

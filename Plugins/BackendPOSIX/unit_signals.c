@@ -35,6 +35,13 @@ static sigset_t waited_set(void) {
 }
 
 void backend_unit_signals_block(sigset_t *saved) {
+    /* An ignored SIGCHLD (or SA_NOCLDWAIT) would let the kernel reap the
+     * client unseen: no SIGCHLD to wake up for, no status to report. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, NULL);
     sigset_t set = waited_set();
     sigprocmask(SIG_BLOCK, &set, saved);
 }
@@ -53,7 +60,7 @@ void backend_unit_client_signals(const sigset_t *saved) {
     sigprocmask(SIG_SETMASK, saved, NULL);
 }
 
-int backend_unit_next_signal(int timeout_ms) {
+int backend_unit_next_signal(int timeout_ms, int *from_kernel) {
     sigset_t set = waited_set();
     siginfo_t info;
     int sig;
@@ -63,7 +70,78 @@ int backend_unit_next_signal(int timeout_ms) {
         struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
         sig = sigtimedwait(&set, &info, &ts);
     }
-    return sig > 0 ? sig : 0;
+    if (sig <= 0)
+        return 0;
+    if (from_kernel)
+        *from_kernel = info.si_code > 0;   /* a terminal's key or hangup */
+    return sig;
+}
+
+void backend_unit_signals_drain(void) {
+    sigset_t set = waited_set();
+    struct timespec zero = { 0, 0 };
+    while (sigtimedwait(&set, NULL, &zero) > 0)
+        ;
+}
+
+/* Waits for `pid` (SIGCHLD is blocked: taken with sigtimedwait) at most
+ * timeout_ms, then kills it. Other signals stay pending. */
+int backend_wait_bounded(pid_t pid, int timeout_ms, int *status) {
+    int64_t deadline = backend_monotonic_ms() + timeout_ms;
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    for (;;) {
+        pid_t got = waitpid(pid, status, WNOHANG);
+        if (got == pid)
+            return 0;
+        if (got < 0 && errno != EINTR)
+            return -1;
+        int64_t left = deadline - backend_monotonic_ms();
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0)
+                if (errno != EINTR)
+                    return -1;
+            return -1;
+        }
+        struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
+        (void)sigtimedwait(&chld, NULL, &ts);
+    }
+}
+
+int64_t backend_monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* write(), without dying of SIGPIPE when the reader is gone (runas must
+ * go on passing signals on even if its stderr is a closed pipe). */
+void backend_write_quietly(int fd, const void *buf, size_t len) {
+    sigset_t pipe_set, saved;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &pipe_set, &saved);
+    int was_pending = 0;
+    sigset_t pending;
+    if (sigpending(&pending) == 0)
+        was_pending = sigismember(&pending, SIGPIPE);
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        p += n;
+        len -= (size_t)n;
+    }
+    if (!was_pending) {
+        struct timespec zero = { 0, 0 };
+        (void)sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    sigprocmask(SIG_SETMASK, &saved, NULL);
 }
 
 const char *backend_signal_abbrev(int sig) {

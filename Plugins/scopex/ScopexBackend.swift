@@ -42,8 +42,12 @@ private func scopexRun(
     backend_block_relayed_signals()
     let pid = fork()
     if pid < 0 {
+        let err = backend_errno()
+        backend_unblock_relayed_signals()
         backend_pty_close(&pty)
-        return reportFailure(error, .systemError, errno: backend_errno(), "fork")
+        close(fds[0])
+        close(fds[1])
+        return reportFailure(error, .systemError, errno: err, "fork")
     }
     if pid == 0 {
         close(fds[0])

@@ -11,7 +11,12 @@
  * else: it will hold a password and PAM state, and no core file, ptrace or
  * /proc/PID/mem of the caller's may see them. A setuid start already does
  * this; a start by root (or with equal ids) would not.
+ *
+ * And gives SIGCHLD its default disposition: an ignored SIGCHLD survives
+ * exec, and with it the kernel reaps runas's children itself, so runas
+ * (and PAM's helpers) could never wait for one and learn its status.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -23,6 +28,15 @@ extern char **environ;
 __attribute__((constructor(100)))
 static void runas_not_dumpable(void) {
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+__attribute__((constructor(100)))
+static void runas_default_sigchld(void) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    (void)sigaction(SIGCHLD, &dfl, NULL);
 }
 
 __attribute__((constructor(101)))

@@ -168,6 +168,13 @@ def check_sanitizer(text):
         raise AssertionError("sanitizer report from runas:\n" + text[max(0, m.start() - 200):][:4000])
 
 
+def sigchld_ignored(args):
+    """Arguments for python3 that exec runas with `args` and SIGCHLD
+    ignored (set after the sandbox's shell, which resets it)."""
+    code = "import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+    return ["-c", code, RUNAS] + list(args)
+
+
 def stub_text(name, log, systemd_version=257):
     """stubs/NAME made ready to run: recording into `log`, emulating that
     systemd version, finding stub_unit.py here."""

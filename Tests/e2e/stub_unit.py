@@ -5,7 +5,7 @@ the running "units" for the STUB systemctl.
 systemd starts the main process itself, in a session of its own with no
 controlling terminal and default signal dispositions (whatever the client
 ignores); signals sent to the client never reach it, only `systemctl kill`
-does. Exit status as systemd-run/run0 report it (measured,
+does; when the main process ends, the rest of the unit is stopped. Exit status as systemd-run/run0 report it (measured,
 design.md §7): a death by SIGTERM/SIGINT/SIGHUP/SIGPIPE counts as a clean
 end (0), by another signal 255. With --pty the real tools give the command
 a new terminal; the stubs leave it on the caller's (no new session).
@@ -53,9 +53,19 @@ def run(command, pw, gid, cwd, env, log, unit=None, own_session=True, cwd_missin
         registered = os.path.join(units_dir(log), unit)
         with open(registered, "w") as f:
             f.write(str(pid))
-    for s in (signal.SIGINT, signal.SIGQUIT):
-        signal.signal(s, signal.SIG_IGN)
+    if not own_session:
+        # On the caller's terminal (standing in for --pty, where the real
+        # client has the terminal in raw mode), Ctrl-C must not end the stub.
+        for s in (signal.SIGINT, signal.SIGQUIT):
+            signal.signal(s, signal.SIG_IGN)
     _, status = os.waitpid(pid, 0)
+    if own_session:
+        # The main process ended, so systemd stops the unit: what is left
+        # of it gets SIGTERM (KillMode=control-group; here, the session).
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
     if registered:
         os.unlink(registered)
     if os.WIFSIGNALED(status):

@@ -12,7 +12,7 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, USERS, RUNAS, Sandbox, default_signals, process_stat
+from harness import ALICE, USERS, RUNAS, Sandbox, default_signals, process_stat, sigchld_ignored
 
 ROOT = USERS[0]
 
@@ -77,6 +77,14 @@ class ProcessStateTests(ScopexTest):
                            env={"PATH": "/usr/bin:/bin"})
         self.assertEqual(p.returncode, 0, p)
         self.assertEqual(p.stdout, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n")
+
+    def test_a_caller_that_ignores_sigchld_still_gets_the_status(self):
+        # An ignored SIGCHLD survives exec; with it the kernel would reap
+        # the command unseen and runas could not report its status.
+        cmd = self.box.command(ROOT, sigchld_ignored(["-u", "nobody", "sh", "-c", "exit 7"]), program="/usr/bin/python3")
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd="/", env={"PATH": "/usr/bin:/bin"},
+                           preexec_fn=default_signals)
+        self.assertEqual((p.returncode, p.stderr), (7, ""))
 
     def test_working_directory_falls_back_to_home_then_root(self):
         private = os.path.join(self.box.dir, "private")

@@ -206,6 +206,27 @@ class RealServiceManagerScenarios:
         out, err = p.stdout.read(), p.stderr.read()
         self.assertEqual((p.wait(timeout=30), out), (3, "got TERM\n"), err)
 
+    def test_ctrl_c_with_the_output_piped_ends_the_command(self):
+        # stdout a pipe: no pty, the client merely waits, and the terminal's
+        # SIGINT reaches runas, which passes it on to the unit. (run0 puts
+        # the command's processes in a logind session scope, outside the
+        # unit: a child the command leaves behind there is not reached;
+        # README says so. Hence a command without children here.)
+        marker = "sleep 334"
+        script = "/usr/local/bin/runas sh -c 'echo ready; exec %s' | cat" % marker
+        t = Terminal(CONTAINER.command(["/bin/sh", "-c", script], user="alice"),
+                     {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
+        try:
+            t.expect("password for alice: ")
+            t.send(ALICE_PW + "\n")
+            t.expect("ready")
+            self.assertTrue(self.units_running(marker))
+            t.send("\x03")
+            self.assert_unit_ends(marker)
+            t.wait()
+        finally:
+            t.close()
+
     def test_on_a_terminal_a_signal_to_runas_ends_the_command(self):
         # There runas has become the client, whose pseudo-terminal hangs up
         # when it dies: systemd ends the unit.

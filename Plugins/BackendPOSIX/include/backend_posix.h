@@ -51,6 +51,8 @@ void backend_reset_signals(void);
  * lost between fork() and the relay being in place (the child empties its
  * mask in backend_reset_signals()). */
 void backend_block_relayed_signals(void);
+/* Undoes it when there is no command after all (fork failed). */
+void backend_unblock_relayed_signals(void);
 
 /* While the command runs (unblocks them again): relay SIGTERM, SIGHUP, SIGINT, SIGQUIT,
  * SIGUSR1, SIGUSR2, SIGALRM, SIGCONT and SIGWINCH to it, except signals the
@@ -109,16 +111,27 @@ int backend_wait_for_command(pid_t child, int *status);
 void backend_forget_command(void);
 
 /* The service-manager backends without a terminal (unit_signals.c). */
-/* Blocks SIGCHLD and the signals passed on to the unit (TERM, INT, HUP,
- * QUIT, USR1, USR2, ALRM; not those ignored on entry), old mask in *saved. */
+/* Blocks SIGCHLD (given its default disposition) and the signals passed
+ * on to the unit (TERM, INT, HUP, QUIT, USR1, USR2, ALRM; not those ignored
+ * on entry), old mask in *saved. */
 void backend_unit_signals_block(sigset_t *saved);
 void backend_unit_signals_restore(const sigset_t *saved);
 /* In the client (systemd-run/run0) after fork: ignore those signals (the
  * client must live until the unit ends), then the mask of before. */
 void backend_unit_client_signals(const sigset_t *saved);
 /* The next blocked signal (one of the above, or SIGCHLD), waiting at most
- * timeout_ms (forever if < 0); 0 if none came. */
-int backend_unit_next_signal(int timeout_ms);
+ * timeout_ms (forever if < 0); 0 if none came. *from_kernel: a terminal
+ * sent it (a key, a hangup), not kill(). */
+int backend_unit_next_signal(int timeout_ms, int *from_kernel);
+/* Takes whatever of those is pending and forgets it (the command ended). */
+void backend_unit_signals_drain(void);
+/* Waits for child `pid` at most timeout_ms (SIGCHLD blocked), then kills
+ * and reaps it. 0 with *status, or -1 (timed out, or errno). */
+int backend_wait_bounded(pid_t pid, int timeout_ms, int *status);
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t backend_monotonic_ms(void);
+/* write() all of it, never dying of SIGPIPE. */
+void backend_write_quietly(int fd, const void *buf, size_t len);
 /* "TERM" for SIGTERM (sigabbrev_np). */
 const char *backend_signal_abbrev(int sig);
 /* 32 random bits (getrandom; clock and pid if that fails). */
