@@ -27,7 +27,7 @@ private func run0Run(
     // run0 itself picks pipes exactly when not all of stdin, stdout and
     // stderr are terminals (RUNAS_REQUEST_TTY unset).
     let onTerminal = r.flags & RUNAS_REQUEST_TTY.rawValue != 0
-    let unit = uniqueUnitName()
+    let unit = onTerminal ? ByteString() : uniqueUnitName()  // only --pipe names its unit
     if !onTerminal {
         args.append(prefix: "--unit=", unit)
     }

@@ -28,7 +28,7 @@ private func systemdRun(
     args.append("--service-type=exec")
     args.append("--wait")
     let onTerminal = r.flags & RUNAS_REQUEST_TTY.rawValue != 0
-    let unit = uniqueUnitName()
+    let unit = onTerminal ? ByteString() : uniqueUnitName()  // only --pipe names its unit
     if onTerminal {
         args.append("--pty")
     } else {

@@ -69,6 +69,13 @@ class RealServiceManagerScenarios:
         stdin = (password + "\n" if password is not None else "") + kw.pop("input", "")
         return CONTAINER.run(["/usr/local/bin/runas"] + words, user=user, input=stdin, **kw)
 
+    def terminal(self, argv, user="alice"):
+        """argv as `user` in the container on a new pseudo-terminal. TERM=dumb
+        and SYSTEMD_COLORS=0: systemd 257 sends colour queries to a capable
+        terminal and waits for the answer."""
+        return Terminal(CONTAINER.command(argv, user=user),
+                        {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
+
     def test_version_names_the_backend(self):
         r = CONTAINER.run(["/usr/local/bin/runas", "--version"])
         self.assertIn("backend: %s" % self.backend, r.out)
@@ -127,10 +134,7 @@ class RealServiceManagerScenarios:
             self.assertEqual(r.rc, status, (sig, r))
 
     def test_on_a_terminal_the_command_gets_a_pty(self):
-        # TERM=dumb and SYSTEMD_COLORS=0: systemd 257 sends colour queries to
-        # a capable terminal and waits for the answer.
-        t = Terminal(CONTAINER.command(["/usr/local/bin/runas", "sh", "-c", "tty; echo on-pty"], user="alice"),
-                     {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
+        t = self.terminal(["/usr/local/bin/runas", "sh", "-c", "tty; echo on-pty"])
         try:
             t.expect("password for alice: ")
             t.send(ALICE_PW + "\n")
@@ -214,8 +218,7 @@ class RealServiceManagerScenarios:
         # README says so. Hence a command without children here.)
         marker = "sleep 334"
         script = "/usr/local/bin/runas sh -c 'echo ready; exec %s' | cat" % marker
-        t = Terminal(CONTAINER.command(["/bin/sh", "-c", script], user="alice"),
-                     {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
+        t = self.terminal(["/bin/sh", "-c", script])
         try:
             t.expect("password for alice: ")
             t.send(ALICE_PW + "\n")
@@ -231,9 +234,7 @@ class RealServiceManagerScenarios:
         # There runas has become the client, whose pseudo-terminal hangs up
         # when it dies: systemd ends the unit.
         marker = "sleep 333"
-        t = Terminal(CONTAINER.command(["/usr/local/bin/runas", "sh", "-c", "echo ready; exec " + marker],
-                                       user="alice"),
-                     {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
+        t = self.terminal(["/usr/local/bin/runas", "sh", "-c", "echo ready; exec " + marker])
         try:
             t.expect("password for alice: ")
             t.send(ALICE_PW + "\n")
