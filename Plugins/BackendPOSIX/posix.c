@@ -100,6 +100,11 @@ static int command_has_it(const siginfo_t *info) {
         pid_t group = getpgid(from);
         if (group > 0 && (group == getpgrp() || group == relay_child))
             return 1;
+        /* With a pty, runas's child is the monitor, and the command and
+         * everything it starts live in the monitor's session. */
+        pid_t session = getsid(from);
+        if (relay_pty_mode && session > 0 && session == relay_child)
+            return 1;
     }
     return 0;
 }
@@ -181,6 +186,23 @@ void backend_stop_self(int sig) {
     sigaction(sig, &old, NULL);
 }
 
+/* A command stopped by SIGTTOU or SIGTTIN while runas is in the foreground
+ * of its terminal (or has none) did not try to reach that terminal from
+ * the background: it sent the signal itself, or someone did. Stopping
+ * runas too would leave whatever waits for runas (a pipeline's shell, the
+ * other end of a pipe) waiting for ever; the command is resumed instead,
+ * as sudo does. */
+int backend_stop_is_spurious(int sig) {
+    if (sig != SIGTTOU && sig != SIGTTIN)
+        return 0;
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    pid_t foreground = tcgetpgrp(fd);
+    close(fd);
+    return foreground < 0 || foreground == getpgrp();
+}
+
 /* The command has been reaped: its pid may be reused at once, so nothing
  * may be relayed to it any more. */
 void backend_forget_command(void) {
@@ -196,7 +218,8 @@ int backend_wait_for_command(pid_t child, int *status) {
             return -1;
         }
         if (WIFSTOPPED(*status)) {
-            backend_stop_self(WSTOPSIG(*status));
+            if (!backend_stop_is_spurious(WSTOPSIG(*status)))
+                backend_stop_self(WSTOPSIG(*status));
             kill(child, SIGCONT);
             continue;
         }

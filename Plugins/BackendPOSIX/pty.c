@@ -296,12 +296,14 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
              * once continued, continue the command (through the monitor). */
             unsigned char sig;
             if (read(p->stops[0], &sig, 1) == 1) {
-                /* What the command wrote before it stopped comes first. */
-                drain_output(p);
-                go_cooked(p);
-                backend_stop_self(sig);
-                go_raw(p);
-                copy_window_size(p);
+                if (!backend_stop_is_spurious(sig)) {
+                    /* What the command wrote before it stopped comes first. */
+                    drain_output(p);
+                    go_cooked(p);
+                    backend_stop_self(sig);
+                    go_raw(p);
+                    copy_window_size(p);
+                }
                 kill(child, SIGCONT);
             }
         }

@@ -58,12 +58,18 @@ void backend_unblock_relayed_signals(void);
  * SIGUSR1, SIGUSR2, SIGALRM, SIGCONT and SIGWINCH to it, except signals the
  * kernel generated (terminal keys, window changes, hangups: the command, in
  * runas's foreground process group, already got those) and signals sent by
- * the command itself or from its process group. */
+ * the command itself, from its process group, or (pty_mode) from the
+ * monitor's session, where the command and all it starts run. */
 void backend_relay_signals_to(pid_t child, int pty_mode);
 
 /* Stops this process with `sig` (SIGSTOP, or a stop signal taken with its
  * default action), returning once it is continued. */
 void backend_stop_self(int sig);
+
+/* 1 if a command stopped by `sig` should be resumed rather than runas
+ * stopped too: SIGTTOU/SIGTTIN while runas is in the foreground of its
+ * terminal, or has no terminal (see posix.c). */
+int backend_stop_is_spurious(int sig);
 
 /* The pseudo-terminal of scopex (pty.c). */
 typedef struct backend_pty {
