@@ -17,6 +17,12 @@ const char *runas_config_backend_path(void) { return RUNAS_BACKEND_PATH; }
 
 const char *runas_config_env_file_path(void) { return RUNAS_ENV_FILE_PATH; }
 
+#ifndef RUNAS_TALLY_DIR
+#define RUNAS_TALLY_DIR "/run/runas"
+#endif
+
+const char *runas_config_tally_directory(void) { return RUNAS_TALLY_DIR; }
+
 #ifndef RUNAS_PAM_CONFIG_PATH
 #define RUNAS_PAM_CONFIG_PATH "/etc/pam.d/runas"
 #endif

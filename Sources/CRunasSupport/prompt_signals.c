@@ -3,14 +3,21 @@
  * password on the terminal.
  *
  * While echo is off, a signal must not end or stop the process before the
- * terminal settings are put back. So, during the prompt, the signals that
- * would (interrupt, terminate, hang up, quit, and the job-control stops)
- * are caught by a handler that only records them, and kept blocked except
- * inside ppoll(), so one can never slip in between "check" and "wait". The
- * prompt code then restores the terminal and calls
- * runas_prompt_signals_release(sig), which puts the old dispositions back
- * and re-sends the signal so it does what it would have done (end the
- * process, or stop it; after SIGCONT the prompt starts again).
+ * terminal settings are put back. So, from before echo goes off until it is
+ * back on, every signal whose default action ends the process (interrupt,
+ * terminate, hang up, quit, alarm, the user signals, CPU and file limits,
+ * profiling timers, the real-time signals, ...) or stops it (the job-control
+ * stops) is caught by a handler that only records it, and kept blocked
+ * except inside ppoll() and the tcsetattr() that turns echo off, so one can
+ * never slip in between "check" and "wait". The prompt code then restores
+ * the terminal and calls runas_prompt_signals_release(sig), which puts the
+ * old dispositions back and re-sends the signal so it does what it would
+ * have done (end the process, or stop it; after SIGCONT the prompt starts
+ * again). SIGKILL and SIGSTOP cannot be caught: after them echo stays off.
+ *
+ * Faults (SIGSEGV, SIGILL, ...) raised by runas's own code happen only
+ * while they are blocked, so the kernel delivers them with their default
+ * action, as without the handler.
  *
  * Signals the caller's shell had set to be ignored stay ignored.
  */
@@ -19,16 +26,26 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "runas_support.h"
 
-static const int watched[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
-#define NWATCHED (sizeof watched / sizeof watched[0])
+/* Signals whose default action is to continue or be ignored, and the two
+ * that cannot be caught: everything else is watched. */
+static int watched_signal(int sig) {
+    switch (sig) {
+    case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+        return 0;
+    default:
+        return 1;
+    }
+}
 
+#define NWATCHED NSIG
 static volatile sig_atomic_t caught;
 static struct sigaction saved[NWATCHED];
-static int installed[NWATCHED];
+static int installed[NWATCHED];   /* indexed by signal number */
 static sigset_t saved_mask;
 static sigset_t wait_mask;   /* the mask while in ppoll: watched ones open */
 static int armed;
@@ -47,23 +64,45 @@ void runas_prompt_signals_catch(void) {
     sa.sa_handler = record;
     sigfillset(&sa.sa_mask);     /* no SA_RESTART: ppoll returns EINTR */
     caught = 0;
-    for (size_t i = 0; i < NWATCHED; i++) {
-        installed[i] = 0;
-        if (sigaction(watched[i], NULL, &saved[i]) != 0)
+    for (int sig = 1; sig < NWATCHED; sig++) {
+        installed[sig] = 0;
+        /* 32 and 33 belong to glibc (threads); sigaction refuses them. */
+        if (!watched_signal(sig) || (sig > SIGSYS && sig < SIGRTMIN))
             continue;
-        if (saved[i].sa_handler == SIG_IGN)
+        if (sigaction(sig, NULL, &saved[sig]) != 0)
             continue;
-        if (sigaction(watched[i], &sa, NULL) == 0) {
-            installed[i] = 1;
-            sigaddset(&block, watched[i]);
+        if (saved[sig].sa_handler == SIG_IGN)
+            continue;
+        if (sigaction(sig, &sa, NULL) == 0) {
+            installed[sig] = 1;
+            sigaddset(&block, sig);
         }
     }
     sigprocmask(SIG_BLOCK, &block, &saved_mask);
     wait_mask = saved_mask;
-    for (size_t i = 0; i < NWATCHED; i++)
-        if (installed[i])
-            sigdelset(&wait_mask, watched[i]);
+    for (int sig = 1; sig < NWATCHED; sig++)
+        if (installed[sig])
+            sigdelset(&wait_mask, sig);
     armed = 1;
+}
+
+int runas_prompt_set_terminal(int fd, const struct termios *settings, int *signal_out) {
+    *signal_out = 0;
+    sigset_t blocked;
+    /* Open the watched signals for the call: in a background job the
+     * kernel answers with SIGTTOU (caught: EINTR, nothing changed) instead
+     * of changing a terminal that belongs to someone else. */
+    sigprocmask(SIG_SETMASK, armed ? &wait_mask : NULL, &blocked);
+    int rc = tcsetattr(fd, TCSAFLUSH, settings);
+    int saved_errno = errno;
+    sigprocmask(SIG_SETMASK, &blocked, NULL);
+    if (caught) {
+        *signal_out = caught;
+        caught = 0;
+        return 2;
+    }
+    errno = saved_errno;
+    return rc == 0 ? 0 : -1;
 }
 
 int runas_prompt_wait(int fd, int timeout_ms, int *signal_out) {
@@ -92,9 +131,9 @@ int runas_prompt_wait(int fd, int timeout_ms, int *signal_out) {
 void runas_prompt_signals_release(int resend) {
     if (!armed)
         return;
-    for (size_t i = 0; i < NWATCHED; i++)
-        if (installed[i])
-            sigaction(watched[i], &saved[i], NULL);
+    for (int sig = 1; sig < NWATCHED; sig++)
+        if (installed[sig])
+            sigaction(sig, &saved[sig], NULL);
     armed = 0;
     if (resend > 0)
         kill(getpid(), resend);

@@ -35,7 +35,7 @@ public enum AskpassHelper {
         var output: Int32 = -1
         let pid = runas_spawn_unprivileged(argv.pointers[0], argv.pointers, envp.pointers, &output)
         guard pid > 0 else {
-            throw Failure("cannot start the askpass helper: \(describeErrno(errno))")
+            throw Failure("cannot run the askpass helper \(visible(program)): \(describeErrno(errno))")
         }
         defer { close(output) }
         let outcome: PasswordPrompt.LineOutcome
@@ -48,11 +48,11 @@ public enum AskpassHelper {
         }
         let status = reap(pid)
         let secret = outcome.secret()
+        // A helper that fails (or is killed) was cancelled, even if it
+        // printed something first: that may be an error message, and must
+        // not be tried as a password (nor count as a failed try).
         if (status & 0x7f) != 0 || ((status >> 8) & 0xff) != 0 {
             secret?.wipe()
-            if (status >> 8) & 0xff == 127 && (status & 0x7f) == 0 {
-                throw Failure("cannot run the askpass helper \(visible(program))")
-            }
             return nil
         }
         return secret

@@ -4,9 +4,10 @@
 //
 // On the terminal: typeahead is discarded before the prompt appears; echo
 // is put back on every way out. A signal that would end the process (^C,
-// SIGTERM, SIGHUP, ^\) first restores the terminal, discarding a half-typed
-// password, then takes effect; a stop (^Z, SIGTTIN, SIGTTOU) restores the
-// terminal, stops, and after SIGCONT prompts again (prompt_signals.c).
+// SIGTERM, SIGHUP, ^\, SIGUSR1, SIGALRM, SIGXCPU, ...: every one but
+// SIGKILL) first restores the terminal, discarding a half-typed password,
+// then takes effect; a stop (^Z, SIGTTIN, SIGTTOU) restores the terminal,
+// stops, and after SIGCONT prompts again (prompt_signals.c).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,10 +61,25 @@ public enum PasswordPrompt {
             }
             var asking = saved
             if !echo { asking.c_lflag &= ~tcflag_t(ECHO | ECHONL) }
+            // The handlers are in place before echo goes off.
+            runas_prompt_signals_catch()
             // TCSAFLUSH: typeahead from before the prompt is not the password.
             // From a background job this stops runas (SIGTTOU), as it should.
-            tcsetattr(fd, TCSAFLUSH, &asking)
-            runas_prompt_signals_catch()
+            var early: Int32 = 0
+            switch runas_prompt_set_terminal(fd, &asking, &early) {
+            case 0: break
+            case 2:
+                // A stop for terminal access changed nothing; anything else
+                // may have come after the change.
+                if early != SIGTTOU && early != SIGTTIN { restore(fd, &saved, discardInput: true, echoNewline: false) }
+                runas_prompt_signals_release(early)
+                if isStop(early) { continue }
+                throw Failure("interrupted")
+            default:
+                let code = errno
+                runas_prompt_signals_release(0)
+                throw Failure("cannot turn off echo on the terminal: \(describeErrno(code))")
+            }
             writeAll(fd, prompt)
             let outcome: LineOutcome
             do {
@@ -84,11 +100,13 @@ public enum PasswordPrompt {
                 runas_prompt_signals_release(signal)
                 // Still here: it was a stop and we were continued (or the
                 // stop was discarded): ask again from the start.
-                if signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU { continue }
+                if isStop(signal) { continue }
                 throw Failure("interrupted")
             }
         }
     }
+
+    static func isStop(_ signal: Int32) -> Bool { signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU }
 
     private static func restore(_ fd: Int32, _ saved: inout termios, discardInput: Bool, echoNewline: Bool) {
         tcsetattr(fd, discardInput ? TCSAFLUSH : TCSADRAIN, &saved)

@@ -23,6 +23,10 @@ int runas_config_use_pty(void);
 /* /etc/runas.env: the administrator's environment overrides. */
 const char *runas_config_env_file_path(void);
 
+/* /run/runas: where the failed password tries of each caller are counted
+ * (GuessThrottle.swift). */
+const char *runas_config_tally_directory(void);
+
 /* /etc/pam.d/runas (only --check looks at it). */
 const char *runas_config_pam_config_path(void);
 
@@ -41,9 +45,17 @@ void runas_openlog(void);
 /* syslog(priority, "%s", message). */
 void runas_syslog(int priority, const char *message);
 
-/* Catch (record only) and block SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP,
- * SIGTTIN and SIGTTOU, except those the caller had ignored. */
+struct termios;
+
+/* Catch (record only) and block every signal whose default action ends or
+ * stops the process (all but SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
+ * SIGWINCH), except those the caller had ignored. */
 void runas_prompt_signals_catch(void);
+
+/* tcsetattr(fd, TCSAFLUSH, settings) with the caught signals open during
+ * the call. Returns 0 done, -1 error (errno), 2 a caught signal arrived
+ * (*signal_out says which; after SIGTTOU/SIGTTIN, nothing was changed). */
+int runas_prompt_set_terminal(int fd, const struct termios *settings, int *signal_out);
 
 /* Waits up to timeout_ms for fd to be readable, with the caught signals
  * open only while waiting. Returns 1 readable, 0 timed out, 2 a caught
@@ -57,7 +69,8 @@ void runas_prompt_signals_release(int resend);
 
 /* fork + exec of path as the caller (real ids); its stdout is a pipe whose
  * read end (close-on-exec) is stored in *read_fd; stdin /dev/null, stderr
- * kept, nothing else. Returns the child's pid, or -1 (errno). */
+ * kept, nothing else. Returns the child's pid, or -1 (errno): it could
+ * not be started, or could not exec (errno is then the exec's). */
 pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd);
 
 #endif
