@@ -46,13 +46,15 @@ let package = Package(
         .target(name: "CRunasBackendABI"),
         // C pieces of the core: start-up environment scrub, syslog, build config.
         .target(name: "CRunasSupport"),
+        // How runas shows bytes it did not write (escapes), for core and backends.
+        .target(name: "CRunasVisible"),
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         // The core: CLI, accounts, authentication, environment, loader.
         .target(
             name: "RunasCore",
             dependencies: [
-                "CRunasBackendABI", "CRunasSupport", "CCrypt",
+                "CRunasBackendABI", "CRunasSupport", "CRunasVisible", "CCrypt",
                 .target(name: "CPAM", condition: .when(traits: ["PAM"])),
             ]),
         // The setuid executable: a thin main, Swift runtime linked statically.
@@ -63,7 +65,7 @@ let package = Package(
 
         // Backends (Embedded Swift shared objects).
         .target(name: "BackendPOSIX", dependencies: ["CRunasBackendABI"], path: "Plugins/BackendPOSIX"),
-        .target(name: "BackendKit", dependencies: ["BackendPOSIX"], path: "Plugins/BackendKit",
+        .target(name: "BackendKit", dependencies: ["BackendPOSIX", "CRunasVisible"], path: "Plugins/BackendKit",
                 swiftSettings: embedded),
         systemdRun.1, run0.1, scopex.1,
 

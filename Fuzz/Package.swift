@@ -25,5 +25,6 @@ let package = Package(
         fuzzTarget("FuzzShadowEntry"),
         fuzzTarget("FuzzPromptText"),
         fuzzTarget("FuzzEnvironment"),
+        fuzzTarget("FuzzLogLine"),
     ]
 )

@@ -26,7 +26,7 @@ export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 mkdir -p "$scratch/artifacts"
 failed=""
-for target in FuzzOptions FuzzIdSpec FuzzEnvFile FuzzShadowEntry FuzzPromptText FuzzEnvironment; do
+for target in FuzzOptions FuzzIdSpec FuzzEnvFile FuzzShadowEntry FuzzPromptText FuzzEnvironment FuzzLogLine; do
     work="$scratch/corpus/$target"
     mkdir -p "$work"
     log="$scratch/$target.log"

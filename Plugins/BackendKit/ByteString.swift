@@ -2,6 +2,7 @@
 // out of raw bytes. Arguments, paths and environment values are not
 // necessarily UTF-8, so they never pass through Swift's String.
 import BackendPOSIX
+import CRunasVisible
 
 public struct ByteString {
     public var bytes: [UInt8] = []
@@ -18,6 +19,17 @@ public struct ByteString {
         let raw = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
         var i = 0
         while raw[i] != 0 { bytes.append(raw[i]); i += 1 }
+    }
+
+    /// The bytes of cString as runas shows text it did not write
+    /// (runas_visible: control characters and non-UTF-8 bytes escaped).
+    public mutating func append(visible cString: UnsafePointer<CChar>) {
+        let length = strlen(cString)
+        let out = UnsafeMutablePointer<CChar>.allocate(capacity: 4 * length + 1)
+        defer { out.deallocate() }
+        let n = runas_visible(UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self), length, out)
+        let raw = UnsafeRawPointer(out).assumingMemoryBound(to: UInt8.self)
+        for i in 0..<n { bytes.append(raw[i]) }
     }
 
     public mutating func append(decimal value: UInt32) {

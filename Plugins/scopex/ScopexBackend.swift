@@ -137,7 +137,7 @@ private func runChild(_ r: runas_request, pty: backend_pty?, reportTo pipe: Int3
 
 private func warnCannotEnter(_ directory: UnsafePointer<CChar>, using fallback: UnsafePointer<CChar>) {
     var line = ByteString("runas: warning: cannot enter ")
-    line.append(cString: directory)
+    line.append(visible: directory)
     line.append(", using ")
     line.append(cString: fallback)
     line.append("\n")

@@ -1,5 +1,6 @@
 // Authenticator.swift: proves the caller is who they say, with their own
-// password: up to three tries, a delay after each failure, then a refusal.
+// password: up to three tries, each counted across runs (GuessThrottle)
+// and logged if wrong, a delay after each failure, then a refusal.
 // The check itself is the shadow file (default) or PAM (trait PAM).
 #if canImport(Glibc)
 import Glibc
@@ -68,37 +69,54 @@ public enum Authenticator {
             throw Failure("cannot read the password entry of \(name)", log: "no shadow entry")
         }
         if context.nonInteractive { throw Failure("a password is required") }
+        let record = try GuessThrottle.open(uid: context.caller.uid)
+        try record.check()
         var tries = FailedTries()
         while true {
             guard let password = try PasswordPrompt.read(prompt: context.prompt, from: context.source) else {
                 throw tries.noPassword()
             }
+            // The try is spent before the hash is computed: killing runas
+            // now does not give it back.
+            let inARow: Int
+            do {
+                inARow = try record.spend()
+            } catch {
+                password.wipe()
+                throw error
+            }
             let verdict = ShadowAuthenticator.verify(password, against: entry)
             password.wipe()
             switch verdict {
             case .match:
-                tries.succeeded()
+                record.reset()
                 return
             case .mismatch:
-                try tries.failed(nil)
+                try tries.failed(nil, inARow: inARow)
             case .refused(let reason):
-                try tries.failed(reason)
+                try tries.failed(reason, inARow: inARow)
             }
         }
     }
 }
 
-/// Counts wrong passwords: after each, the delay and "sorry, try again.";
-/// after the third, the refusal. Reasons the user is not told (a locked
-/// account looks like a wrong password) go to the log only.
+/// Counts wrong passwords within one run: each is logged at once, then
+/// the delay and "sorry, try again."; after the third, the refusal.
+/// Reasons the user is not told (a locked account looks like a wrong
+/// password) go to the log only.
 struct FailedTries {
     private(set) var count = 0
     private var reasons: [String] = []
 
-    /// `last`: the authentication stack said not to try again.
-    mutating func failed(_ reason: String?, last: Bool = false) throws(Failure) {
+    /// `inARow`: the caller's failures in a row (GuessThrottle), if this
+    /// try was counted there. `last`: the authentication stack said not to
+    /// try again.
+    mutating func failed(_ reason: String?, inARow: Int?, last: Bool = false) throws(Failure) {
         count += 1
         if let reason, !reasons.contains(reason) { reasons.append(reason) }
+        let details = [inARow.map { "\($0) in a row" }, reason].compactMap { $0 }
+        SystemLog.note("incorrect password attempt" + (details.isEmpty ? "" : " (\(details.joined(separator: "; ")))"),
+                       priority: LOG_ALERT)
         FailedTries.delay()
         if count >= Authenticator.maximumTries || last {
             throw Failure(summary, log: logged)
@@ -109,11 +127,6 @@ struct FailedTries {
     /// End of input (or a cancelled askpass): no more tries.
     func noPassword() -> Failure {
         count == 0 ? Failure("no password given") : Failure(summary, log: logged)
-    }
-
-    /// A right password after wrong ones: the wrong ones are still logged.
-    func succeeded() {
-        if count > 0 { SystemLog.note(logged) }
     }
 
     var summary: String { "\(count) incorrect password attempt\(count == 1 ? "" : "s")" }

@@ -15,7 +15,7 @@ public struct CommandPlan {
     public var argv: [[UInt8]]
     public var environment: [(name: String, value: [UInt8])]
     public var pamEnvironment: [String]?
-    public var cwd: String
+    public var cwd: [UInt8]
     public var flags: UInt32
 }
 
@@ -39,7 +39,7 @@ enum BackendRequest {
             command_path: cString(plan.commandPath),
             argv: list(plan.argv),
             envp: list(plan.environment.map { Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }),
-            cwd: cString(Array(plan.cwd.utf8)),
+            cwd: cString(plan.cwd),
             pam_env: plan.pamEnvironment.map { list($0.map { Array($0.utf8) }) }))
         return request
     }

@@ -6,7 +6,8 @@
 //  2. with -E every caller variable, and --preserve-env names, except the
 //     variables that never pass implicitly (and unsafe locale/TZ values),
 //  3. the PAM environment (pam_env and friends), when there is one,
-//  4. always set by runas (HOME, USER, PATH, SUDO_* ...),
+//  4. always set by runas (HOME, USER, PATH, SUDO_* ...; MAIL unless kept;
+//     PS1 from RUNAS_PS1 or SUDO_PS1),
 //  5. --env VAR=VALUE and VAR=VALUE words, set explicitly by the caller,
 //  6. /etc/runas.env, the administrator's overrides (EnvFile).
 
@@ -21,21 +22,43 @@ public enum CommandEnvironment {
         "TZ", "SSH_AUTH_SOCK", "COLORS", "LS_COLORS",
     ]
 
+    /// sudo's own list (initial_badenv_table in sudoers' env.c), every
+    /// entry that means something on Linux, plus runas's additions
+    /// (GLIBC_TUNABLES, LOCPATH, SWIFT_*, every PYTHON* and PERL5*).
     static let neverPassNames: Set<String> = [
-        "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "HOSTALIASES", "RES_OPTIONS",
-        "BASH_ENV", "ENV", "SHELLOPTS", "PS4", "IFS", "CDPATH", "RUBYOPT", "NODE_OPTIONS",
-        // Beyond the list, as sudo's: load paths and start-up files
-        // of other interpreters and shells, and terminfo files.
-        "PERLLIB", "RUBYLIB", "JAVA_TOOL_OPTIONS", "TERMINFO", "TERMINFO_DIRS", "ZDOTDIR",
+        // the C library: character sets, locales, resolver, messages
+        "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "PATH_LOCALE",
+        "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN",
+        // shells: start-up files, options, word splitting, functions, prompts
+        "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "CDPATH", "GLOBIGNORE",
+        "FPATH", "NULLCMD", "READNULLCMD", "ZDOTDIR", "TMPPREFIX",
+        // terminal descriptions (files the terminal library reads)
+        "TERMINFO", "TERMINFO_DIRS", "TERMCAP", "TERMPATH",
+        // other interpreters: load paths, options, debuggers
+        "PERLLIB", "PERLIO_DEBUG", "RUBYLIB", "RUBYOPT", "NODE_OPTIONS", "NODE_PATH",
+        "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH",
+        // git runs these, Kerberos reads these
+        "GIT_SSH_COMMAND", "KRB5_KTNAME",
     ]
-    static let neverPassPrefixes = ["LD_", "BASH_FUNC_", "PYTHON", "PERL5", "SWIFT_"]
+    static let neverPassPrefixes = [
+        "LD_", "_RLD", "BASH_FUNC_", "PYTHON", "PERL5", "SWIFT_", "GIT_CONFIG_", "KRB5_CONFIG",
+    ]
+
+    /// The shell prompt for the command (sudo's SUDO_PS1, after runas's own
+    /// name): it becomes PS1 and never passes under its own name.
+    static let promptVariables = ["RUNAS_PS1", "SUDO_PS1"]
+
+    /// MAIL: the target's spool, as sudo sets it (with -i always, else
+    /// unless the caller's own was kept with -E or --preserve-env).
+    static let mailDirectory = "/var/mail/"
 
     /// Variables that can change how a program loads or interprets code:
     /// never taken from the caller implicitly, not even with --preserve-env.
     public static func neverPasses(name: String, value: [UInt8]) -> Bool {
         if neverPassNames.contains(name) { return true }
         if neverPassPrefixes.contains(where: { name.hasPrefix($0) }) { return true }
-        return value.starts(with: Array("()".utf8))
+        // sudo's "*=()*": a bash function, or a value that holds one.
+        return value.starts(with: Array("()".utf8)) || contains(value, Array("=()".utf8))
     }
 
     public struct Context: Sendable {
@@ -65,6 +88,7 @@ public enum CommandEnvironment {
         }
         func passes(_ name: String, _ value: [UInt8]) -> Bool {
             isSafeKept(name: name, value: value) && !neverPasses(name: name, value: value)
+                && !promptVariables.contains(name)
         }
         var result = OrderedEnvironment()
 
@@ -97,6 +121,8 @@ public enum CommandEnvironment {
         result.set("SUDO_GID", Array(String(c.gid).utf8))
         result.set("SUDO_COMMAND", context.commandLine)
         result.set("RUNAS_USER", Array(c.name.utf8))
+        if options.login || !result.contains("MAIL") { result.set("MAIL", Array((mailDirectory + t.name).utf8)) }
+        if let ps1 = promptVariables.lazy.compactMap({ caller[$0] }).first { result.set("PS1", ps1) }
         for a in options.setEnvironment + overrides {
             result.set(a.name, a.value)
         }
@@ -140,6 +166,8 @@ public enum CommandEnvironment {
 struct OrderedEnvironment {
     private(set) var entries: [(name: String, value: [UInt8])] = []
     private var index: [String: Int] = [:]
+
+    func contains(_ name: String) -> Bool { index[name] != nil }
 
     mutating func set(_ name: String, _ value: [UInt8]) {
         if let i = index[name] {

@@ -7,10 +7,10 @@ import Glibc
 #endif
 
 public enum CommandResolver {
-    public static func resolve(_ word: [UInt8], cwd: String) throws(Failure) -> [UInt8] {
+    public static func resolve(_ word: [UInt8], cwd: [UInt8]) throws(Failure) -> [UInt8] {
         let shown = visible(word)
         if word.contains(UInt8(ascii: "/")) {
-            let path = word.first == UInt8(ascii: "/") ? word : Array(cwd.utf8) + [UInt8(ascii: "/")] + word
+            let path = normalised(word.first == UInt8(ascii: "/") ? word : cwd + [UInt8(ascii: "/")] + word)
             switch check(path) {
             case .executable: return path
             case .missing: throw Failure("\(shown): command not found", exitStatus: 127)
@@ -28,6 +28,22 @@ public enum CommandResolver {
         }
         if let firstProblem { throw Failure(firstProblem, exitStatus: 126) }
         throw Failure("\(shown): command not found", exitStatus: 127)
+    }
+
+    /// The same path without "." components and repeated slashes ("/srv/./bin//x"
+    /// is "/srv/bin/x"). ".." stays: where it leads depends on symlinks. A
+    /// last "." stays too ("dir/." is not "dir" when dir is a file).
+    static func normalised(_ path: [UInt8]) -> [UInt8] {
+        let slash = UInt8(ascii: "/")
+        let parts = path.split(separator: slash, omittingEmptySubsequences: true)
+        var kept: [ArraySlice<UInt8>] = []
+        for (i, part) in parts.enumerated() where !(part == [UInt8(ascii: ".")] && i < parts.count - 1) {
+            kept.append(part)
+        }
+        var out: [UInt8] = path.first == slash ? [slash] : []
+        out += Array(kept.joined(separator: [slash]))
+        if path.count > 1 && path.last == slash && !kept.isEmpty { out.append(slash) }
+        return out
     }
 
     enum Finding { case executable, missing, notExecutable(String) }

@@ -4,6 +4,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CRunasVisible
 
 public struct Failure: Error, Equatable, Sendable {
     public var message: String
@@ -46,30 +47,21 @@ func exitWith(_ failure: Failure) -> Never {
     exit(failure.exitStatus)
 }
 
-/// Control characters as \xNN (C0, DEL and the C1 range, which terminals
-/// such as xterm obey: U+009B is CSI) and the bidirectional overrides as
-/// \u{NNNN} (they reorder what a reader sees); everything else as it is.
-func visible(_ s: String) -> String {
-    var out = ""
-    for scalar in s.unicodeScalars {
-        if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
-            out += "\\x" + hex2(UInt8(scalar.value))
-        } else if (0x202a...0x202e).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
-            out += "\\u{" + String(scalar.value, radix: 16) + "}"
-        } else {
-            out.unicodeScalars.append(scalar)
+/// What a message or log line shows of text runas did not write: control
+/// characters, C1 controls, bidirectional overrides and bytes that are not
+/// UTF-8 escaped (runas_visible.h says exactly how), everything else as it is.
+func visible(_ bytes: [UInt8]) -> String {
+    var out = [UInt8](repeating: 0, count: 4 * bytes.count + 1)
+    let n = bytes.withUnsafeBufferPointer { input in
+        out.withUnsafeMutableBufferPointer { output in
+            runas_visible(input.baseAddress, input.count,
+                          UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: CChar.self))
         }
     }
-    return out
+    return String(decoding: out[0..<n], as: UTF8.self)
 }
 
-/// Bytes that may not be UTF-8, for messages.
-func visible(_ bytes: [UInt8]) -> String { visible(String(decoding: bytes, as: UTF8.self)) }
-
-func hex2(_ b: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String(digits[Int(b >> 4)]) + String(digits[Int(b & 15)])
-}
+func visible(_ s: String) -> String { visible(Array(s.utf8)) }
 
 /// strerror as a Swift string.
 func describeErrno(_ code: Int32) -> String {

@@ -1,6 +1,7 @@
 // Listing.swift: -l/--list. Says whether the caller may use runas (root, or
 // a member of wheel: there is no other policy) and through which backend;
-// with a command, prints the full path that would run, as sudo -l does,
+// with a command, prints the full path that would run and its arguments,
+// as sudo -l does,
 // looked up with the caller's own rights. Asks for no password and runs
 // nothing: the answer is no secret, since anyone can read the group
 // database.
@@ -44,7 +45,8 @@ enum Listing {
             let path = try asCaller(caller) { () throws(Failure) -> [UInt8] in
                 try CommandResolver.resolve(o.command[0], cwd: Runas.workingDirectory(o))
             }
-            writeAll(1, path + [UInt8(ascii: "\n")])
+            // As sudo -l prints it: the full path, then the arguments.
+            writeAll(1, Array(([path] + o.command.dropFirst()).joined(separator: [UInt8(ascii: " ")])) + [UInt8(ascii: "\n")])
             exit(0)
         }
         let why = caller.uid == 0 ? "root" : "a member of the group wheel"

@@ -1,12 +1,12 @@
 // OptionParser.swift: the sudo-like command line, parsed by hand.
 //
-// Options come first; parsing stops at "--" or at the first word that is
-// not an option, and every word from there on belongs to the command, byte
-// for byte. Option words themselves must be UTF-8. Short options combine
-// ("-nS") and take values attached or separate ("-uroot", "-u root"); long
-// options take "--user=root" or "--user root". After the options (and
-// after "--"), leading VAR=VALUE words set variables, as in sudo; the first
-// other word starts the command.
+// Options and VAR=VALUE words (which set variables) come first, in any
+// order, as in sudo; parsing stops at "--" or at the first word that is
+// neither, and every word from there on belongs to the command, byte for
+// byte, except that VAR=VALUE words right after "--" still set variables.
+// Option words themselves must be UTF-8. Short options combine ("-nS") and
+// take values attached or separate ("-uroot", "-u root"); long options take
+// "--user=root" or "--user root".
 
 public enum OptionParser {
     private enum Kind { case flag, value }
@@ -51,6 +51,8 @@ public enum OptionParser {
         var modes: [(Options.Mode, String)] = []
         var resetTimestamp = false
         var removeTimestamp = false
+        /// Options other than -K, as typed (sudo: -K stands alone).
+        var others: [String] = []
     }
 
     static let hint = " (see 'runas --help')"
@@ -66,7 +68,13 @@ public enum OptionParser {
                 i += 1
                 break
             }
-            guard word.count > 1, word[0] == UInt8(ascii: "-") else { break }
+            guard word.count > 1, word[0] == UInt8(ascii: "-") else {
+                // sudo's rule: VAR=VALUE words may stand among the options.
+                guard let a = EnvironmentAssignment(parsing: word) else { break }
+                options.setEnvironment.append(a)
+                i += 1
+                continue
+            }
             guard let text = String(validating: word, as: UTF8.self) else {
                 throw Failure("option is not valid UTF-8: \(visible(word))")
             }
@@ -112,7 +120,7 @@ public enum OptionParser {
                 }
             }
         }
-        // sudo's rule: VAR=VALUE words before the command set variables.
+        // ... and between "--" and the command.
         while i < words.count, let a = EnvironmentAssignment(parsing: words[i]) {
             options.setEnvironment.append(a)
             i += 1
@@ -134,6 +142,7 @@ public enum OptionParser {
     private static func apply(
         _ spec: Spec, value: String?, to o: inout Options, _ seen: inout Seen, spelled: String
     ) throws(Failure) {
+        if spec.key != "remove-timestamp" { seen.others.append(spelled) }
         switch spec.key {
         case "user": o.user = try nonEmpty(value, "--user")
         case "group": o.group = try nonEmpty(value, "--group")
@@ -189,10 +198,14 @@ public enum OptionParser {
         if o.login && o.directory != nil { throw refuse("-i and -D cannot be used together (-i runs in the target's home)") }
         if o.askpass && o.passwordFromStdin { throw refuse("-A and -S cannot be used together") }
         if seen.removeTimestamp && hasCommand { throw refuse("-K takes no command") }
+        if seen.removeTimestamp, let other = seen.others.first {
+            throw refuse("-K and \(other) cannot be used together")
+        }
         switch o.mode {
         case .help, .version, .check:
             let name = seen.modes.first!.1
-            if hasCommand || !o.setEnvironment.isEmpty { throw refuse("\(name) takes no command") }
+            if hasCommand { throw refuse("\(name) takes no command") }
+            if !o.setEnvironment.isEmpty { throw refuse("\(name) takes no VAR=VALUE") }
             if o.shell || o.login { throw refuse("\(name) and \(o.shell ? "-s" : "-i") cannot be used together") }
         case .list:
             if o.shell || o.login { throw refuse("-l and \(o.shell ? "-s" : "-i") cannot be used together") }

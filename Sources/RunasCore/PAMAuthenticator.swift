@@ -65,25 +65,31 @@ final class PAMTransaction {
     func text(_ rc: Int32) -> String { String(cString: pam_strerror(handle, rc)) }
 
     func authenticate() throws(Failure) {
+        // Every answer the stack gets counts as a try (GuessThrottle),
+        // spent in the conversation before the stack checks it.
+        let record = try GuessThrottle.open(uid: context.caller.uid)
+        try record.check()
+        conversation.record = record
         var tries = FailedTries()
         while true {
             conversation.reset()
             let rc = pam_authenticate(handle, Int32(PAM_DISALLOW_NULL_AUTHTOK))
             if rc == PAM_SUCCESS {
-                tries.succeeded()
+                record.reset()
                 break
             }
             if let failure = conversation.failure { throw failure }
             if conversation.endOfInput { throw tries.noPassword() }
             if conversation.overlong {
-                try tries.failed("password longer than \(Secret.capacity) bytes")
+                try tries.failed("password longer than \(Secret.capacity) bytes", inARow: conversation.inARow)
                 continue
             }
             guard rc == PAM_AUTH_ERR || rc == PAM_PERM_DENIED || rc == PAM_MAXTRIES else {
                 throw Failure("authentication failed: \(text(rc))")
             }
             // PAM_MAXTRIES: a module has counted enough tries; stop asking.
-            try tries.failed(rc == PAM_PERM_DENIED ? "PAM: \(text(rc))" : nil, last: rc == PAM_MAXTRIES)
+            try tries.failed(rc == PAM_PERM_DENIED ? "PAM: \(text(rc))" : nil, inARow: conversation.inARow,
+                             last: rc == PAM_MAXTRIES)
         }
         // A module must not change who was authenticated.
         var item: UnsafeRawPointer?
@@ -115,16 +121,31 @@ final class PAMTransaction {
         }
     }
 
+    /// For root, who PAM never authenticates, a stack that refuses
+    /// credentials or a session is a warning, not a refusal (as sudo does):
+    /// a broken /etc/pam.d/runas must not lock root out of repairing it.
     func openSession(for target: String) throws(Failure) -> [String] {
         var rc = pam_set_item(handle, PAM_USER, target)
         guard rc == PAM_SUCCESS else { throw Failure("PAM: cannot set the target user: \(text(rc))") }
         rc = pam_setcred(handle, Int32(PAM_ESTABLISH_CRED))
-        guard rc == PAM_SUCCESS else { throw Failure("PAM: cannot establish credentials: \(text(rc))") }
-        credentials = true
+        if rc == PAM_SUCCESS {
+            credentials = true
+        } else {
+            try rootGoesOn("PAM: cannot establish credentials: \(text(rc))")
+        }
         rc = pam_open_session(handle, 0)
-        guard rc == PAM_SUCCESS else { throw Failure("PAM: cannot open a session: \(text(rc))") }
-        session = true
+        if rc == PAM_SUCCESS {
+            session = true
+        } else {
+            try rootGoesOn("PAM: cannot open a session: \(text(rc))")
+        }
         return environment()
+    }
+
+    private func rootGoesOn(_ problem: String) throws(Failure) {
+        guard context.caller.uid == 0 else { throw Failure(problem) }
+        printError("warning: \(problem); running the command anyway (root)")
+        SystemLog.note("\(problem); run anyway (root)")
     }
 
     /// The PAM environment (pam_env, pam_systemd, ...), copied and wiped.
@@ -161,6 +182,10 @@ final class PAMConversation {
     var endOfInput = false
     var overlong = false
     var failure: Failure?
+    /// Where the answers are counted, once authentication has begun.
+    var record: GuessThrottle.Record?
+    /// The failures in a row the last counted answer makes, if wrong.
+    var inARow: Int?
 
     init(_ context: AuthenticationContext) { self.context = context }
 
@@ -168,6 +193,7 @@ final class PAMConversation {
         endOfInput = false
         overlong = false
         failure = nil
+        inARow = nil
     }
 }
 
@@ -207,6 +233,15 @@ let pamConverse: @convention(c) (
                 guard let secret = try PasswordPrompt.read(prompt: prompt, from: state.context.source, echo: echo) else {
                     state.endOfInput = true
                     return fail(PAM_CONV_ERR)
+                }
+                if let record = state.record {
+                    do throws(Failure) {
+                        state.inARow = try record.spend()
+                    } catch {
+                        secret.wipe()
+                        state.failure = error
+                        return fail(PAM_CONV_ERR)
+                    }
                 }
                 if secret.overflowed {
                     secret.wipe()

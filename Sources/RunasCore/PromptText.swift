@@ -1,5 +1,6 @@
 // PromptText.swift: the password prompt's text. Default
-// "[runas] password for USER: "; -p/--prompt or RUNAS_PROMPT replace it,
+// "[runas] password for USER: "; -p/--prompt, RUNAS_PROMPT or SUDO_PROMPT
+// replace it,
 // with sudo's escapes: %u the caller, %U the target, %h the short host
 // name, %H the full host name, %p whose password is asked (the caller's),
 // %% a percent sign. Any other % sequence stays as it is.
@@ -27,13 +28,17 @@ public enum PromptText {
         return out
     }
 
-    /// The template from -p, else from RUNAS_PROMPT in the caller's
-    /// environment, else nil (the default text).
+    /// The template from -p, else from RUNAS_PROMPT, else SUDO_PROMPT in
+    /// the caller's environment, else nil (the default text).
     public static func template(option: String?, environment: [[UInt8]]) -> String? {
         if let option { return option }
-        let prefix = Array("RUNAS_PROMPT=".utf8)
-        guard let entry = environment.first(where: { $0.starts(with: prefix) }) else { return nil }
-        return String(decoding: entry.dropFirst(prefix.count), as: UTF8.self)
+        for name in ["RUNAS_PROMPT", "SUDO_PROMPT"] {
+            let prefix = Array((name + "=").utf8)
+            if let entry = environment.first(where: { $0.starts(with: prefix) }) {
+                return String(decoding: entry.dropFirst(prefix.count), as: UTF8.self)
+            }
+        }
+        return nil
     }
 
     public static func hostName() -> String {

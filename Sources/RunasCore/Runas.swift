@@ -16,7 +16,8 @@ public enum Runas {
     public static func main(arguments: [[UInt8]], environment: [[UInt8]]) -> Never {
         ensureStandardDescriptors()
         SystemLog.open()
-        guard !arguments.isEmpty else {
+        // No arguments at all (argc 0 or 1): the usage, as README says.
+        guard arguments.count > 1 else {
             writeAll(2, Version.usage)
             exit(1)
         }
@@ -43,20 +44,25 @@ public enum Runas {
         case .list, .run:
             break
         }
+        // Without root, nothing below can work, and the first thing to fail
+        // (the shadow file, PAM) would name the wrong problem.
+        guard geteuid() == 0 else {
+            throw Failure("runas must be owned by root and have the setuid bit")
+        }
 
         guard let caller = Accounts.user(uid: getuid()) else {
             throw Failure("you (uid \(getuid())) are not in the user database")
         }
         if options.mode == .list { try Listing.run(options, caller: caller) }
-        let tty = terminalName()
+        let tty = ControllingTerminal.name()
         let cwd = workingDirectory(options)
         SystemLog.subject = LogSubject(
             user: caller.name, tty: tty, cwd: cwd,
             target: options.user ?? (options.group != nil ? caller.name : "root"),
             group: options.group,
-            environment: options.setEnvironment.isEmpty ? nil : visible(Array(options.setEnvironment.map {
-                Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }.joined(separator: [UInt8(ascii: " ")]))),
-            command: options.command.isEmpty ? "(shell)" : visible(Array(options.command.joined(separator: [UInt8(ascii: " ")]))))
+            environment: options.setEnvironment.isEmpty ? nil : Array(options.setEnvironment.map {
+                Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }.joined(separator: [UInt8(ascii: " ")])),
+            command: options.command.isEmpty ? Array("(shell)".utf8) : Array(options.command.joined(separator: [UInt8(ascii: " ")])))
         try requireWheel(caller)
         let (target, group) = try resolveTarget(options, caller: caller)
         SystemLog.subject?.target = target.name
@@ -70,7 +76,7 @@ public enum Runas {
             throw Failure(error.message, log: "backend refused: \(error.message)")
         }
 
-        let needed = needsPassword(caller: caller, target: target, gid: group.gid)
+        let needed = needsPassword(caller: caller, target: target, groups: groups, backend: backend)
         let login = try Authenticator.authenticate(AuthenticationContext(
             caller: caller,
             source: needed ? try passwordSource(options, environment: environment) : .terminal,
@@ -81,10 +87,10 @@ public enum Runas {
             tty: tty, needsPassword: needed, wantsSession: backend.waitsForCommand))
 
         // -i runs in the target's home; everything else where asked (-D) or here.
-        let directory = options.login ? target.home : cwd
+        let directory = options.login ? Array(target.home.utf8) : cwd
         let (path, argv) = try command(options, target: target, cwd: directory, environment: environment)
         let commandLine = Array(([path] + argv.dropFirst()).joined(separator: [UInt8(ascii: " ")]))
-        SystemLog.subject?.command = visible(commandLine)
+        SystemLog.subject?.command = commandLine
         let pamEnvironment = try login.openSession(for: target)
         let env = CommandEnvironment.build(
             callerEnvironment: environment, options: options,
@@ -101,8 +107,9 @@ public enum Runas {
         // it (TIOCSTI) or read what we type after it ends: give it its own.
         // "Our terminal" is the controlling one, even when stdin, stdout and
         // stderr are all redirected: the command could still open /dev/tty.
-        let onTerminal = isatty(0) == 1 || isatty(1) == 1 || isatty(2) == 1 || hasControllingTerminal()
-        if onTerminal && target.uid != caller.uid && (options.pty ?? (runas_config_use_pty() != 0)) {
+        let onTerminal = isatty(0) == 1 || isatty(1) == 1 || isatty(2) == 1 || ControllingTerminal.isPresent()
+        if wantsPty(onTerminal: onTerminal, otherUser: target.uid != caller.uid,
+                    option: options.pty, buildDefault: runas_config_use_pty() != 0) {
             flags |= RUNAS_REQUEST_USE_PTY.rawValue
         }
 
@@ -188,29 +195,55 @@ public enum Runas {
         return (target, group)
     }
 
-    /// Root, and callers who stay themselves with a group they already
-    /// have, gain nothing, so they are not asked.
-    static func needsPassword(caller: Account, target: Account, gid: UInt32) -> Bool {
+    /// Root is never asked. Anyone else is asked unless the run gains
+    /// nothing: the target is the caller's own account (not another entry
+    /// sharing its uid), every group the command gets is one this process
+    /// already has, and the command stays runas's own child in the
+    /// caller's session (a backend that waits for it: a service manager
+    /// would start it as a system service, outside the caller's limits).
+    static func needsPassword(caller: Account, target: Account, groups: [UInt32], backend: LoadedBackend) -> Bool {
         if caller.uid == 0 { return false }
-        if target.uid != caller.uid { return true }
-        if gid == getgid() || gid == getegid() { return false }
+        if target.uid != caller.uid || target.name != caller.name { return true }
+        if !backend.waitsForCommand { return true }
+        let held = heldGroups()
+        return !groups.allSatisfy { held.contains($0) }
+    }
+
+    /// The real and effective gid and the supplementary groups of this process.
+    static func heldGroups() -> [UInt32] {
         let n = getgroups(0, nil)
         var list = [gid_t](repeating: 0, count: Int(max(n, 0)))
         let got = getgroups(n, &list)
-        return !(got > 0 && list.prefix(Int(got)).contains(gid))
+        return [getgid(), getegid()] + list.prefix(Int(max(got, 0)))
     }
 
-    static func workingDirectory(_ o: Options) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let here = getcwd(&buffer, buffer.count) != nil ? String(cString: &buffer) : "/"
+    /// Whether the command gets a pseudo-terminal of its own: only when
+    /// runas is on a terminal; --pty asks for one whoever the target is,
+    /// --no-pty refuses it, and otherwise another user's command gets one
+    /// if the build says so (runas_config_use_pty).
+    static func wantsPty(onTerminal: Bool, otherUser: Bool, option: Bool?, buildDefault: Bool) -> Bool {
+        guard onTerminal else { return false }
+        if let option { return option }
+        return otherUser && buildDefault
+    }
+
+    /// Where the command runs: -D (relative to here), else here. Bytes: a
+    /// directory's name need not be UTF-8.
+    static func workingDirectory(_ o: Options) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let found = buffer.withUnsafeMutableBufferPointer {
+            getcwd(UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) != nil
+        }
+        let here = found ? Array(buffer.prefix(while: { $0 != 0 })) : Array("/".utf8)
         guard let d = o.directory else { return here }
-        return d.hasPrefix("/") ? d : (here == "/" ? "" : here) + "/" + d
+        if d.hasPrefix("/") { return Array(d.utf8) }
+        return (here == Array("/".utf8) ? [] : here) + Array(("/" + d).utf8)
     }
 
     /// The program and its argv: the command, or for -s/-i a shell
     /// (ShellCommand) with the command as "-c".
     static func command(
-        _ o: Options, target: Account, cwd: String, environment: [[UInt8]]
+        _ o: Options, target: Account, cwd: [UInt8], environment: [[UInt8]]
     ) throws(Failure) -> ([UInt8], [[UInt8]]) {
         if o.shell || o.login {
             let shell = o.shell ? ShellCommand.callerShell(environment: environment) ?? target.shell : target.shell
@@ -219,13 +252,6 @@ public enum Runas {
         }
         let path = try CommandResolver.resolve(o.command[0], cwd: cwd)
         return (path, o.command)
-    }
-
-    static func terminalName() -> String? {
-        for fd: Int32 in [0, 1, 2] {
-            if let name = ttyname(fd) { return String(cString: name) }
-        }
-        return nil
     }
 
     /// Runs the request; the backend either replaces this process or
@@ -253,14 +279,6 @@ public enum Runas {
 
     /// Exit with the command's status; if a signal killed it, die of the
     /// same signal (without a core file) so the caller's shell sees 128+N.
-    /// Whether this process has a controlling terminal (/dev/tty opens).
-    static func hasControllingTerminal() -> Bool {
-        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        close(fd)
-        return true
-    }
-
     static func exitLike(_ status: Int32) -> Never {
         let signal = status & 0x7f
         if signal == 0 { exit((status >> 8) & 0xff) }

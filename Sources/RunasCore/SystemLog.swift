@@ -1,13 +1,18 @@
-// SystemLog.swift: every success and every refusal goes to syslog
-// (openlog("runas", LOG_PID, LOG_AUTHPRIV)), one line in sudo's shape:
+// SystemLog.swift: every success, every refusal and every failed password
+// try goes to syslog (openlog("runas", LOG_PID, LOG_AUTHPRIV)), in sudo's
+// shape:
 //
 //   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u
 //   alice : TTY=pts/0 ; PWD=/ ; USER=bob ; GROUP=proj ; ENV=A=1 ; COMMAND=/usr/bin/env
-//   alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=... ; USER=root ; COMMAND=id -u
+//   alice : incorrect password attempt ; TTY=pts/0 ; PWD=... ; USER=root ; COMMAND=id -u
 //
-// Control characters are escaped (\xNN) and the line is bounded. What is
-// logged about a run (the subject) fills in as runas learns it: the command
-// as typed until it is resolved, then its full path.
+// Nothing is cut off: a line longer than one record (maximumLength bytes)
+// goes on in further records, "alice : (command continued) ...", split at
+// a space where there is one, as sudo does. Fields are kept as bytes and
+// escaped once, when sent (runas_visible: control characters, C1, bidi
+// overrides and bytes that are not UTF-8 become \xNN / \u{NNNN}). What is
+// logged about a run (the subject) fills in as runas learns it: the
+// command as typed until it is resolved, then its full path.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,16 +21,17 @@ import CRunasSupport
 public struct LogSubject: Sendable {
     public var user: String
     public var tty: String?
-    public var cwd: String
+    public var cwd: [UInt8]
     public var target: String
     /// -g, when given.
     public var group: String? = nil
     /// Variables set on the command line (--env, VAR=VALUE), as typed.
-    public var environment: String? = nil
-    public var command: String
+    public var environment: [UInt8]? = nil
+    public var command: [UInt8]
 }
 
 public enum SystemLog {
+    /// Bytes per record (sudo's syslog_maxlen is 960 with its own prefix).
     static let maximumLength = 900
     nonisolated(unsafe) static var opened = false
     /// Who is running what; nil until the caller is known (usage errors
@@ -41,54 +47,71 @@ public enum SystemLog {
         }
     }
 
-    static func send(_ priority: Int32, _ line: String) {
+    static func send(_ priority: Int32, _ s: LogSubject, reason: String?) {
         open()
-        var text = visible(line)
-        if text.utf8.count > maximumLength {
-            text = String(decoding: Array(text.utf8.prefix(maximumLength)), as: UTF8.self) + "..."
+        for record in records(visible(line(s, reason: reason)), user: s.user) {
+            runas_syslog(priority, record)
         }
-        runas_syslog(priority, text)
     }
 
-    /// Longest PWD= and ENV= values kept: both are the caller's to make as
-    /// long as they like, and they come before COMMAND=, which must always
-    /// fit in the line (maximumLength).
-    static let maximumFieldLength = 200
-
-    /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=..."
-    public static func line(_ s: LogSubject, reason: String?) -> String {
+    /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=...", raw.
+    public static func line(_ s: LogSubject, reason: String?) -> [UInt8] {
         let tty = s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
-        return "\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=\(clip(s.cwd)) ; USER=\(s.target) ; "
-            + (s.group.map { "GROUP=\($0) ; " } ?? "") + (s.environment.map { "ENV=\(clip($0)) ; " } ?? "")
-            + "COMMAND=\(s.command)"
+        var out = Array("\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=".utf8) + s.cwd
+        out += Array(" ; USER=\(s.target) ; ".utf8)
+        if let group = s.group { out += Array("GROUP=\(group) ; ".utf8) }
+        if let environment = s.environment { out += Array("ENV=".utf8) + environment + Array(" ; ".utf8) }
+        return out + Array("COMMAND=".utf8) + s.command
     }
 
-    /// At most maximumFieldLength bytes (whole characters), "..." if cut.
-    static func clip(_ field: String) -> String {
-        guard field.utf8.count > maximumFieldLength else { return field }
-        var out = ""
-        for c in field {
-            if out.utf8.count + String(c).utf8.count > maximumFieldLength { break }
-            out.append(c)
+    /// The (escaped) line as syslog records of at most maximumLength
+    /// bytes: the first as it starts, the rest after "USER : (command
+    /// continued) ". A record ends at its last space (which the next one
+    /// replaces), or, in a word longer than a record, at a character
+    /// boundary.
+    static func records(_ text: String, user: String) -> [String] {
+        let bytes = Array(text.utf8)
+        let continued = Array("\(user) : (command continued) ".utf8)
+        var result: [String] = []
+        var start = 0
+        var prefix: [UInt8] = []
+        while true {
+            let room = max(maximumLength - prefix.count, 16)
+            if bytes.count - start <= room {
+                result.append(String(decoding: prefix + bytes[start...], as: UTF8.self))
+                return result
+            }
+            var end = start + room
+            var next: Int
+            if let space = bytes[(start + 1)..<end].lastIndex(of: UInt8(ascii: " ")) {
+                end = space
+                next = space + 1
+            } else {
+                while end > start + 1 && bytes[end] & 0xc0 == 0x80 { end -= 1 }
+                next = end
+            }
+            result.append(String(decoding: prefix + bytes[start..<end], as: UTF8.self))
+            start = next
+            prefix = continued
         }
-        return out + "..."
     }
 
     /// A refusal (sudo logs these at alert).
     public static func refusal(_ reason: String) {
         guard let subject else { return }
-        send(LOG_AUTHPRIV | LOG_ALERT, line(subject, reason: reason))
+        send(LOG_AUTHPRIV | LOG_ALERT, subject, reason: reason)
     }
 
     /// The command is about to be handed to the backend.
     public static func success() {
         guard let subject else { return }
-        send(LOG_AUTHPRIV | LOG_NOTICE, line(subject, reason: nil))
+        send(LOG_AUTHPRIV | LOG_NOTICE, subject, reason: nil)
     }
 
-    /// Failed tries before a right password (the run goes on).
-    public static func note(_ reason: String) {
+    /// Something the run survives (a wrong password before a right one, a
+    /// PAM warning for root), at the moment it happens.
+    public static func note(_ reason: String, priority: Int32 = LOG_NOTICE) {
         guard let subject else { return }
-        send(LOG_AUTHPRIV | LOG_NOTICE, line(subject, reason: reason))
+        send(LOG_AUTHPRIV | priority, subject, reason: reason)
     }
 }

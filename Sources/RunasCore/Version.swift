@@ -66,7 +66,7 @@ public enum Version {
           -p, --prompt TEXT        password prompt (%u you, %U target, %h host,
                                    %H full host, %p whose password, %% a %)
           -k, --reset-timestamp    accepted; runas keeps no credential cache
-          -K, --remove-timestamp   accepted; same (takes no command)
+          -K, --remove-timestamp   accepted; same (and stands alone)
           -l, --list               may you use runas, and through which backend;
                                    with a command, the full path that would run
           -h, --help               show this help and exit

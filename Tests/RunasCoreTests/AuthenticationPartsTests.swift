@@ -58,28 +58,71 @@ private func parse(_ words: [String]) throws -> Options {
 }
 
 @Suite struct LogLineTests {
+    func text(_ s: LogSubject, _ reason: String?) -> String { visible(SystemLog.line(s, reason: reason)) }
+
     @Test func sudoShape() {
-        let s = LogSubject(user: "alice", tty: "/dev/pts/3", cwd: "/home/alice", target: "root",
-                           command: "/usr/bin/id -u")
-        #expect(SystemLog.line(s, reason: nil) ==
-                "alice : TTY=pts/3 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u")
-        #expect(SystemLog.line(s, reason: "3 incorrect password attempts") ==
+        let s = LogSubject(user: "alice", tty: "/dev/pts/3", cwd: Array("/home/alice".utf8), target: "root",
+                           command: Array("/usr/bin/id -u".utf8))
+        #expect(text(s, nil) == "alice : TTY=pts/3 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u")
+        #expect(text(s, "3 incorrect password attempts") ==
                 "alice : 3 incorrect password attempts ; TTY=pts/3 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u")
         var noTTY = s
         noTTY.tty = nil
-        #expect(SystemLog.line(noTTY, reason: nil).contains("TTY=unknown ;"))
+        #expect(text(noTTY, nil).contains("TTY=unknown ;"))
     }
 
-    /// Found in review: a long ENV= (or PWD=) pushed COMMAND= past the
-    /// line's limit, so the log did not say what ran.
-    @Test func commandSurvivesLongCallerFields() {
-        var s = LogSubject(user: "alice", tty: nil, cwd: "/" + String(repeating: "d", count: 2000), target: "root",
-                           command: "/bin/sh -c true")
-        s.environment = "X=" + String(repeating: "a", count: 5000)
-        let line = SystemLog.line(s, reason: "3 incorrect password attempts")
-        #expect(line.utf8.count < SystemLog.maximumLength)
-        #expect(line.hasSuffix("COMMAND=/bin/sh -c true"))
-        #expect(line.contains("ENV=X=aaa") && line.contains("a... ; COMMAND="))
+    /// Issue 14: a line too long for one record goes on in more records;
+    /// nothing is cut off, whatever the caller makes long.
+    @Test func longLinesGoOnInMoreRecordsSplitAtSpaces() {
+        let s = LogSubject(user: "alice", tty: nil, cwd: Array("/srv".utf8), target: "root",
+                           command: Array(("/bin/echo" + String(repeating: " word", count: 600) + "   payload").utf8))
+        let line = text(s, nil)
+        let records = SystemLog.records(line, user: "alice")
+        #expect(records.count == 4)
+        #expect(records.allSatisfy { $0.utf8.count <= SystemLog.maximumLength })
+        #expect(records.dropFirst().allSatisfy { $0.hasPrefix("alice : (command continued) ") })
+        #expect(records.last!.hasSuffix(" payload"))
+        let bodies = records.dropFirst().map { String($0.dropFirst("alice : (command continued) ".count)) }
+        #expect(([records[0]] + bodies).joined(separator: " ") == line)
+    }
+
+    @Test func aWordLongerThanARecordIsCutAtACharacter() {
+        let word = String(repeating: "é", count: 1000)    // 2000 bytes, no space
+        let records = SystemLog.records("alice : " + word, user: "alice")
+        #expect(records.count == 4)   // "alice :", then the word in three records
+        #expect(records.allSatisfy { $0.utf8.count <= SystemLog.maximumLength && !$0.contains("\u{fffd}") })
+        let bodies = records.dropFirst().map { String($0.dropFirst("alice : (command continued) ".count)) }
+        #expect(records[0] + " " + bodies.joined() == "alice : " + word)
+    }
+
+    @Test func shortLinesAreOneRecord() {
+        #expect(SystemLog.records("alice : x", user: "alice") == ["alice : x"])
+    }
+
+    @Test func bytesAreEscapedNotReplaced() {
+        #expect(visible([0x61, 0xff, 0x1b, 0xe2, 0x80, 0xae, 0xc3, 0xa9, 0xe2, 0x80]) == "a\\xff\\x1b\\u{202e}é\\xe2\\x80")
+    }
+}
+
+@Suite struct GuessThrottleTests {
+    @Test func threeFreeThenDoubling() {
+        #expect((0...9).map { GuessThrottle.wait(afterFailures: $0) } == [0, 0, 0, 10, 20, 40, 80, 160, 320, 600])
+        #expect(GuessThrottle.wait(afterFailures: 100) == 600)
+        #expect(GuessThrottle.wait(afterFailures: Int.max) == 600)
+    }
+
+    @Test func recordText() {
+        #expect(GuessThrottle.Tally(parsing: Array("4 1234\n".utf8)) == .init(failures: 4, last: 1234))
+        #expect(GuessThrottle.Tally(parsing: Array("junk".utf8)) == .init(failures: 0, last: 0))
+        #expect(GuessThrottle.Tally(parsing: Array("-1 5\n".utf8)) == .init(failures: 0, last: 0))
+        #expect(GuessThrottle.Tally(parsing: []) == .init(failures: 0, last: 0))
+    }
+
+    @Test func secondsLeft() {
+        let t = GuessThrottle.Tally(failures: 4, last: 100)
+        #expect(t.secondsLeft(now: 105) == 15)
+        #expect(t.secondsLeft(now: 120) == 0)
+        #expect(t.secondsLeft(now: 50) == 20)   // a clock before the last try: wait in full
     }
 }
 

@@ -1,7 +1,9 @@
-// FuzzPromptText.swift: the prompt-escape expander (-p, RUNAS_PROMPT).
+// FuzzPromptText.swift: the prompt-escape expander (-p, RUNAS_PROMPT,
+// SUDO_PROMPT).
 // Invariants: no crash; text without '%' comes back unchanged; every
 // escape expands to at most the longest name, so the prompt stays bounded;
-// RUNAS_PROMPT is only taken from an entry that starts with that name.
+// RUNAS_PROMPT and SUDO_PROMPT are only taken from entries that start
+// with those names.
 import FuzzKit
 @testable import RunasCore
 
@@ -19,8 +21,9 @@ public func fuzzPromptText(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     let environment = words(input)
     if let chosen = PromptText.template(option: nil, environment: environment) {
-        require(environment.contains { $0.starts(with: Array("RUNAS_PROMPT=".utf8)) },
-                "a template without RUNAS_PROMPT= in the environment")
+        require(environment.contains {
+            $0.starts(with: Array("RUNAS_PROMPT=".utf8)) || $0.starts(with: Array("SUDO_PROMPT=".utf8))
+        }, "a template without RUNAS_PROMPT= or SUDO_PROMPT= in the environment")
         _ = chosen
     }
     require(PromptText.template(option: "x", environment: environment) == "x", "-p did not win")

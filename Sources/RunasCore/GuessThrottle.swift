@@ -1,0 +1,188 @@
+// GuessThrottle.swift: how many passwords a caller may try, across every
+// runas process (killed, parallel or repeated runs alike).
+//
+// Each caller (by real uid) has a record, /run/runas/UID (the directory is
+// fixed at build time, RUNAS_TALLY_DIR): the number of failed tries in a
+// row and when the last one was taken (CLOCK_BOOTTIME seconds; /run and the
+// records vanish at boot, and so does that clock). A try is counted before
+// its password is checked, under an exclusive lock, and a right password
+// sets the count back to 0; so a run killed while the hash is computed, or
+// after, has still spent its try, and parallel runs cannot check more than
+// the rules allow. The rules:
+//   - 3 tries in a row are free (one run's worth);
+//   - after N >= 3 failures in a row, the next try waits until
+//     10 s x 2^(N-3) after the last one, at most 10 minutes;
+//   - a run that must wait is refused at once (before any prompt), saying
+//     how long, and logged.
+// So at most 5 guesses in the first minute, 9 in the first 11 minutes, then
+// one every 10 minutes. Only the caller's own processes can add to the
+// caller's record (a caller outside wheel is refused before any password),
+// so nobody can lock anyone else out. Root can end a lock-out early by
+// removing the record.
+//
+// The directory is created by runas (root, 0700) if missing; runas never
+// follows a symlink there, and refuses to go on (fail closed) if the
+// directory or a record is not root's own, or cannot be used at all.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRunasSupport
+
+public enum GuessThrottle {
+    public static let freeTries = 3
+    public static let firstWait = 10
+    public static let longestWait = 600
+
+    /// Seconds that must pass after the last of `failures` tries in a row.
+    public static func wait(afterFailures failures: Int) -> Int {
+        guard failures >= freeTries else { return 0 }
+        let doublings = failures - freeTries
+        return doublings >= 6 ? longestWait : min(firstWait << doublings, longestWait)
+    }
+
+    /// What a record holds.
+    public struct Tally: Equatable, Sendable {
+        public var failures: Int
+        public var last: Int
+
+        /// "FAILURES LAST\n"; anything else reads as a clean record.
+        public init(parsing bytes: [UInt8]) {
+            let words = bytes.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
+            guard words.count == 2,
+                  let f = Int(String(decoding: words[0], as: UTF8.self)), f >= 0, f < 1_000_000,
+                  let l = Int(String(decoding: words[1], as: UTF8.self)), l >= 0 else {
+                self.init(failures: 0, last: 0)
+                return
+            }
+            self.init(failures: f, last: l)
+        }
+
+        public init(failures: Int, last: Int) {
+            self.failures = failures
+            self.last = last
+        }
+
+        var text: [UInt8] { Array("\(failures) \(last)\n".utf8) }
+
+        /// Seconds still to wait at `now`, 0 if a try may be taken.
+        public func secondsLeft(now: Int) -> Int {
+            let until = last + GuessThrottle.wait(afterFailures: failures)
+            // A clock before the last try (should not happen): wait in full.
+            if now < last { return GuessThrottle.wait(afterFailures: failures) }
+            return max(until - now, 0)
+        }
+    }
+
+    /// The caller's record, open (and created if need be).
+    public final class Record {
+        let fd: Int32
+        let uid: UInt32
+
+        init(fd: Int32, uid: UInt32) {
+            self.fd = fd
+            self.uid = uid
+        }
+
+        deinit { close(fd) }
+
+        /// Refuses, before any prompt, a caller who must still wait.
+        public func check() throws(Failure) {
+            try locked { tally throws(Failure) in
+                try refuseIfWaiting(tally)
+                return nil
+            }
+        }
+
+        /// Spends one try (before its password is checked): refused if the
+        /// caller must still wait. Returns the failures in a row this try
+        /// makes if it is wrong.
+        @discardableResult
+        public func spend() throws(Failure) -> Int {
+            var count = 0
+            try locked { tally throws(Failure) in
+                try refuseIfWaiting(tally)
+                count = tally.failures + 1
+                return Tally(failures: count, last: GuessThrottle.now())
+            }
+            return count
+        }
+
+        /// A right password: the count starts again.
+        public func reset() {
+            try? locked { _ throws(Failure) in Tally(failures: 0, last: 0) }
+        }
+
+        private func refuseIfWaiting(_ tally: Tally) throws(Failure) {
+            let left = tally.secondsLeft(now: GuessThrottle.now())
+            guard left > 0 else { return }
+            throw Failure("too many incorrect passwords; try again in \(left) s",
+                          log: "locked out: \(tally.failures) incorrect passwords in a row, \(left) s left")
+        }
+
+        /// Reads the tally under an exclusive lock and writes what `body`
+        /// returns (nil: leave it).
+        private func locked(_ body: (Tally) throws(Failure) -> Tally?) throws(Failure) {
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR { throw GuessThrottle.unusable("lock", errno) }
+            }
+            defer { _ = flock(fd, LOCK_UN) }
+            var bytes = [UInt8](repeating: 0, count: 64)
+            var n: Int
+            repeat { n = pread(fd, &bytes, bytes.count, 0) } while n < 0 && errno == EINTR
+            guard n >= 0 else { throw GuessThrottle.unusable("read", errno) }
+            guard let next = try body(Tally(parsing: Array(bytes.prefix(n)))) else { return }
+            let text = next.text
+            guard ftruncate(fd, 0) == 0 else { throw GuessThrottle.unusable("write", errno) }
+            var written: Int
+            repeat { written = pwrite(fd, text, text.count, 0) } while written < 0 && errno == EINTR
+            guard written == text.count else { throw GuessThrottle.unusable("write", written < 0 ? errno : EIO) }
+        }
+    }
+
+    public static var directory: String { String(cString: runas_config_tally_directory()) }
+
+    /// Opens the caller's record: the directory must be a real directory
+    /// (not a symlink) owned by root and writable by nobody else; the
+    /// record a regular file owned by root, opened without following a
+    /// symlink. Anything else refuses the run.
+    public static func open(uid: UInt32, directory path: String = directory) throws(Failure) -> Record {
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw unusable("create \(path)", errno) }
+        let dir = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard dir >= 0 else {
+            if errno == ENOTDIR || errno == ELOOP { throw notRootsOwn(path) }
+            throw unusable("open \(path)", errno)
+        }
+        defer { close(dir) }
+        var st = stat()
+        guard fstat(dir, &st) == 0 else { throw unusable("stat \(path)", errno) }
+        guard st.st_uid == 0, st.st_mode & 0o022 == 0 else { throw notRootsOwn(path) }
+        let file = "\(path)/\(uid)"
+        let fd = openat(dir, "\(uid)", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw notRootsOwn(file) }
+            throw unusable("open \(file)", errno)
+        }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == 0, st.st_nlink == 1 else {
+            close(fd)
+            throw notRootsOwn(file)
+        }
+        return Record(fd: fd, uid: uid)
+    }
+
+    /// A symlink, another owner, write access for others, not the right
+    /// kind of file: never used, never repaired (someone put it there).
+    static func notRootsOwn(_ path: String) -> Failure {
+        Failure("\(path) is not root's own plain \(path == directory ? "directory" : "file"); "
+                + "refusing to count password tries there")
+    }
+
+    static func unusable(_ what: String, _ code: Int32) -> Failure {
+        Failure("cannot count password tries (\(what): \(describeErrno(code)))")
+    }
+
+    static func now() -> Int {
+        var t = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &t)
+        return Int(t.tv_sec)
+    }
+}

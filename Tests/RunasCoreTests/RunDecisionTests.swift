@@ -1,0 +1,49 @@
+// RunDecisionTests.swift: the small decisions of a run, as pure functions:
+// whether the command gets a pty, the command path as shown and run, the
+// controlling terminal from /proc/self/stat.
+import Testing
+@testable import RunasCore
+
+@Suite struct PtyDecisionTests {
+    @Test func onlyOnATerminal() {
+        for option in [true, false, nil] as [Bool?] {
+            #expect(!Runas.wantsPty(onTerminal: false, otherUser: true, option: option, buildDefault: true))
+        }
+    }
+
+    @Test func ptyOptionIsHonouredForYourselfToo() {
+        #expect(Runas.wantsPty(onTerminal: true, otherUser: false, option: true, buildDefault: true))
+        #expect(Runas.wantsPty(onTerminal: true, otherUser: false, option: true, buildDefault: false))
+        #expect(!Runas.wantsPty(onTerminal: true, otherUser: true, option: false, buildDefault: true))
+    }
+
+    @Test func defaultIsAnotherUsersCommandIfTheBuildSaysSo() {
+        #expect(Runas.wantsPty(onTerminal: true, otherUser: true, option: nil, buildDefault: true))
+        #expect(!Runas.wantsPty(onTerminal: true, otherUser: true, option: nil, buildDefault: false))
+        #expect(!Runas.wantsPty(onTerminal: true, otherUser: false, option: nil, buildDefault: true))
+    }
+}
+
+@Suite struct NormalisedPathTests {
+    func n(_ s: String) -> String { String(decoding: CommandResolver.normalised(Array(s.utf8)), as: UTF8.self) }
+
+    @Test func dotsAndSlashes() {
+        #expect(n("/usr/bin/./true") == "/usr/bin/true")
+        #expect(n("/usr/bin/.//./true") == "/usr/bin/true")
+        #expect(n("//usr///bin/true") == "/usr/bin/true")
+        #expect(n("/usr/bin/../bin/./true") == "/usr/bin/../bin/true")   // ".." depends on symlinks
+        #expect(n("/srv/dir/.") == "/srv/dir/.")                          // a last "." stays
+        #expect(n("/srv/dir/") == "/srv/dir/")
+        #expect(n("/") == "/")
+    }
+}
+
+@Suite struct ControllingTerminalTests {
+    @Test func ttyFieldAfterTheLastParenthesis() {
+        #expect(ControllingTerminal.ttyField(ofStat: Array("42 (sh) S 1 42 42 34816 42 0".utf8)) == 34816)
+        #expect(ControllingTerminal.ttyField(ofStat: Array("42 (a) b) 7 8) S 1 42 42 1025 0".utf8)) == 1025)
+        #expect(ControllingTerminal.ttyField(ofStat: Array("42 (sh) S 1 42 42 0 -1".utf8)) == nil)
+        #expect(ControllingTerminal.ttyField(ofStat: Array("garbage".utf8)) == nil)
+        #expect(ControllingTerminal.ttyField(ofStat: Array("42 (sh) S 1".utf8)) == nil)
+    }
+}
