@@ -99,7 +99,7 @@ int runas_prompt_set_terminal(int fd, const struct termios *settings, int *signa
     if (caught) {
         *signal_out = caught;
         caught = 0;
-        return 2;
+        return rc == 0 ? 3 : 2;
     }
     errno = saved_errno;
     return rc == 0 ? 0 : -1;

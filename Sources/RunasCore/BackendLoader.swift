@@ -55,9 +55,9 @@ public enum BackendLoader {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Failure("backend \(path): \(describeErrno(errno))") }
         guard st.st_mode & S_IFMT == S_IFREG else { throw Failure("backend \(path) is not a regular file") }
-        guard st.st_uid == 0 else { throw Failure("backend \(path) is not owned by root; refusing to load it") }
+        guard st.st_uid == 0 else { throw Failure("backend \(path) is not owned by root, refusing to load it") }
         guard st.st_mode & 0o022 == 0 else {
-            throw Failure("backend \(path) is writable by group or others; refusing to load it")
+            throw Failure("backend \(path) is writable by group or others, refusing to load it")
         }
 
         guard let handle = dlopen("/proc/self/fd/\(fd)", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
@@ -121,7 +121,7 @@ public enum BackendLoader {
                 throw Failure("no usable backend: \(dir): \(describeErrno(errno))")
             }
             guard st.st_uid == 0, st.st_mode & 0o022 == 0 else {
-                throw Failure("backend directory \(dir) is not root-owned or is writable by others; refusing to load \(path)")
+                throw Failure("backend directory \(dir) is not root-owned or is writable by others, refusing to load \(path)")
             }
         }
     }

@@ -8,7 +8,10 @@
 // its password is checked, under an exclusive lock, and a right password
 // sets the count back to 0; so a run killed while the hash is computed, or
 // after, has still spent its try, and parallel runs cannot check more than
-// the rules allow. The rules:
+// the rules allow. The record is 32 bytes of fixed width, written over the
+// old ones in one pwrite and never truncated: neither a kill nor a resource
+// limit (RLIMIT_FSIZE) can leave it empty once written, and a record that
+// cannot be read counts as 3 failures, never as none. The rules:
 //   - 3 tries in a row are free (one run's worth);
 //   - after N >= 3 failures in a row, the next try waits until
 //     10 s x 2^(N-3) after the last one, at most 10 minutes;
@@ -45,31 +48,51 @@ public enum GuessThrottle {
         public var failures: Int
         public var last: Int
 
-        /// "FAILURES LAST\n"; anything else reads as a clean record.
+        /// "FAILURES LAST\n", both zero-padded to a fixed width. Anything
+        /// else (an empty file: a run killed right after creating it)
+        /// counts as `freeTries` failures long ago, never as a clean record:
+        /// a record that cannot be read must not give guesses back.
         public init(parsing bytes: [UInt8]) {
             let words = bytes.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
-            guard words.count == 2,
-                  let f = Int(String(decoding: words[0], as: UTF8.self)), f >= 0, f < 1_000_000,
-                  let l = Int(String(decoding: words[1], as: UTF8.self)), l >= 0 else {
-                self.init(failures: 0, last: 0)
+            guard words.count == 2, words.allSatisfy({ $0.count <= 20 && $0.allSatisfy(isDigit) }),
+                  let f = Int(String(decoding: words[0], as: UTF8.self)), f <= Tally.mostFailures,
+                  let l = Int(String(decoding: words[1], as: UTF8.self)), l <= Tally.latest else {
+                self.init(failures: GuessThrottle.freeTries, last: 0)
                 return
             }
             self.init(failures: f, last: l)
         }
+
+        /// Bounds that keep every sum below Int.max (a record is root's,
+        /// but its reader must not trap on one).
+        static let mostFailures = 999_999_999
+        static let latest = 999_999_999_999
 
         public init(failures: Int, last: Int) {
             self.failures = failures
             self.last = last
         }
 
-        var text: [UInt8] { Array("\(failures) \(last)\n".utf8) }
+        /// Always recordLength bytes, so that it is written over the old
+        /// one in place, in one pwrite: never truncated, never half there.
+        var text: [UInt8] {
+            Tally.padded(min(failures, Tally.mostFailures), 10) + [UInt8(ascii: " ")]
+                + Tally.padded(min(last, Tally.latest), 20) + [UInt8(ascii: "\n")]
+        }
+
+        static func padded(_ n: Int, _ width: Int) -> [UInt8] {
+            let digits = Array(String(max(n, 0)).utf8)
+            return [UInt8](repeating: UInt8(ascii: "0"), count: max(width - digits.count, 0)) + digits
+        }
+
+        static let recordLength = 32
 
         /// Seconds still to wait at `now`, 0 if a try may be taken.
         public func secondsLeft(now: Int) -> Int {
-            let until = last + GuessThrottle.wait(afterFailures: failures)
+            let wait = GuessThrottle.wait(afterFailures: failures)
             // A clock before the last try (should not happen): wait in full.
-            if now < last { return GuessThrottle.wait(afterFailures: failures) }
-            return max(until - now, 0)
+            if now < last { return wait }
+            return now - last >= wait ? 0 : wait - (now - last)
         }
     }
 
@@ -115,12 +138,12 @@ public enum GuessThrottle {
         private func refuseIfWaiting(_ tally: Tally) throws(Failure) {
             let left = tally.secondsLeft(now: GuessThrottle.now())
             guard left > 0 else { return }
-            throw Failure("too many incorrect passwords; try again in \(left) s",
+            throw Failure("too many incorrect passwords, try again in \(left) s",
                           log: "locked out: \(tally.failures) incorrect passwords in a row, \(left) s left")
         }
 
         /// Reads the tally under an exclusive lock and writes what `body`
-        /// returns (nil: leave it).
+        /// returns (nil: leave it) over it, in place.
         private func locked(_ body: (Tally) throws(Failure) -> Tally?) throws(Failure) {
             while flock(fd, LOCK_EX) != 0 {
                 if errno != EINTR { throw GuessThrottle.unusable("lock", errno) }
@@ -131,12 +154,37 @@ public enum GuessThrottle {
             repeat { n = pread(fd, &bytes, bytes.count, 0) } while n < 0 && errno == EINTR
             guard n >= 0 else { throw GuessThrottle.unusable("read", errno) }
             guard let next = try body(Tally(parsing: Array(bytes.prefix(n)))) else { return }
-            let text = next.text
-            guard ftruncate(fd, 0) == 0 else { throw GuessThrottle.unusable("write", errno) }
-            var written: Int
-            repeat { written = pwrite(fd, text, text.count, 0) } while written < 0 && errno == EINTR
-            guard written == text.count else { throw GuessThrottle.unusable("write", written < 0 ? errno : EIO) }
+            try GuessThrottle.write(next, to: fd)
         }
+    }
+
+    /// Writes a record over the old one: one pwrite of fixed width at 0.
+    /// The caller's RLIMIT_FSIZE (kept across the setuid exec) must not
+    /// fail or shorten it: below the record's 32 bytes it is lifted to
+    /// them for the write and put back at once (the command gets the
+    /// caller's limit). Where it cannot be (a hard limit below 32 bytes
+    /// and no CAP_SYS_RESOURCE), nothing is written and the run refused.
+    static func write(_ tally: Tally, to fd: Int32) throws(Failure) {
+        let text = tally.text
+        let needed = rlim_t(text.count)
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 else {
+            throw unusable("file size limit", errno)
+        }
+        let lifted = limit.rlim_cur < needed
+        if lifted {
+            var enough = rlimit(rlim_cur: needed, rlim_max: max(limit.rlim_max, needed))
+            guard setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &enough) == 0 else {
+                throw unusable("file size limit below \(needed) bytes", errno)
+            }
+        }
+        var written: Int
+        repeat { written = pwrite(fd, text, text.count, 0) } while written < 0 && errno == EINTR
+        let code = errno
+        if lifted && setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) != 0 {
+            throw unusable("file size limit", errno)
+        }
+        guard written == text.count else { throw unusable("write", written < 0 ? code : EIO) }
     }
 
     public static var directory: String { String(cString: runas_config_tally_directory()) }
@@ -157,11 +205,7 @@ public enum GuessThrottle {
         guard fstat(dir, &st) == 0 else { throw unusable("stat \(path)", errno) }
         guard st.st_uid == 0, st.st_mode & 0o022 == 0 else { throw notRootsOwn(path) }
         let file = "\(path)/\(uid)"
-        let fd = openat(dir, "\(uid)", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
-        guard fd >= 0 else {
-            if errno == ELOOP { throw notRootsOwn(file) }
-            throw unusable("open \(file)", errno)
-        }
+        let fd = try openRecord(in: dir, named: "\(uid)", shown: file)
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == 0, st.st_nlink == 1 else {
             close(fd)
             throw notRootsOwn(file)
@@ -169,10 +213,33 @@ public enum GuessThrottle {
         return Record(fd: fd, uid: uid)
     }
 
+    /// The record, created whole if it does not exist yet: written as an
+    /// unnamed file (O_TMPFILE) and then linked in, so that no run, however
+    /// parallel or however killed, ever sees it empty. (Were it created
+    /// empty, a run killed before writing it would leave a record that
+    /// must be read as "3 failures", locking out an innocent caller.)
+    static func openRecord(in dir: Int32, named name: String, shown: String) throws(Failure) -> Int32 {
+        for _ in 0..<2 {
+            let fd = openat(dir, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+            if fd >= 0 { return fd }
+            if errno == ELOOP { throw notRootsOwn(shown) }
+            guard errno == ENOENT else { throw unusable("open \(shown)", errno) }
+            let fresh = runas_record_open_unnamed(dir, 0o600)
+            guard fresh >= 0 else { throw unusable("create \(shown)", errno) }
+            defer { close(fresh) }
+            try write(Tally(failures: 0, last: 0), to: fresh)
+            // Another run may have linked its own first: then use that one.
+            if runas_record_link(fresh, dir, name) != 0 && errno != EEXIST {
+                throw unusable("create \(shown)", errno)
+            }
+        }
+        throw unusable("open \(shown)", ENOENT)
+    }
+
     /// A symlink, another owner, write access for others, not the right
     /// kind of file: never used, never repaired (someone put it there).
     static func notRootsOwn(_ path: String) -> Failure {
-        Failure("\(path) is not root's own plain \(path == directory ? "directory" : "file"); "
+        Failure("\(path) is not root's own plain \(path == directory ? "directory" : "file"), "
                 + "refusing to count password tries there")
     }
 

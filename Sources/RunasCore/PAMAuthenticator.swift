@@ -65,8 +65,9 @@ final class PAMTransaction {
     func text(_ rc: Int32) -> String { String(cString: pam_strerror(handle, rc)) }
 
     func authenticate() throws(Failure) {
-        // Every answer the stack gets counts as a try (GuessThrottle),
-        // spent in the conversation before the stack checks it.
+        // Each pam_authenticate that gets an answer is a try (GuessThrottle),
+        // spent in the conversation at its first answer, before the stack
+        // checks anything.
         let record = try GuessThrottle.open(uid: context.caller.uid)
         try record.check()
         conversation.record = record
@@ -76,6 +77,9 @@ final class PAMTransaction {
             let rc = pam_authenticate(handle, Int32(PAM_DISALLOW_NULL_AUTHTOK))
             if rc == PAM_SUCCESS {
                 record.reset()
+                // Answers after this (pam_chauthtok's old and new
+                // passwords) are not guesses.
+                conversation.record = nil
                 break
             }
             if let failure = conversation.failure { throw failure }
@@ -95,7 +99,7 @@ final class PAMTransaction {
         var item: UnsafeRawPointer?
         guard pam_get_item(handle, PAM_USER, &item) == PAM_SUCCESS, let item,
               String(cString: item.assumingMemoryBound(to: CChar.self)) == context.caller.name else {
-            throw Failure("PAM changed the user during authentication; refusing",
+            throw Failure("PAM changed the user during authentication, refusing",
                           log: "PAM changed PAM_USER during authentication")
         }
     }
@@ -182,9 +186,11 @@ final class PAMConversation {
     var endOfInput = false
     var overlong = false
     var failure: Failure?
-    /// Where the answers are counted, once authentication has begun.
+    /// Where the tries are counted, while pam_authenticate runs.
     var record: GuessThrottle.Record?
-    /// The failures in a row the last counted answer makes, if wrong.
+    /// The failures in a row this try makes, if wrong; nil until the
+    /// first answer of this pam_authenticate (one try, however many
+    /// prompts the stack asks: a password and a one-time code are one).
     var inARow: Int?
 
     init(_ context: AuthenticationContext) { self.context = context }
@@ -234,7 +240,7 @@ let pamConverse: @convention(c) (
                     state.endOfInput = true
                     return fail(PAM_CONV_ERR)
                 }
-                if let record = state.record {
+                if let record = state.record, state.inARow == nil {
                     do throws(Failure) {
                         state.inARow = try record.spend()
                     } catch {

@@ -36,7 +36,7 @@ public enum PasswordPrompt {
         case .terminal:
             let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
             guard fd >= 0 else {
-                throw Failure("a terminal is required to read the password; use -S to read it from standard input, or -A")
+                throw Failure("a terminal is required to read the password: use -S to read it from standard input, or -A")
             }
             defer { close(fd) }
             return try readFromTerminal(fd: fd, prompt: prompt, echo: echo)
@@ -66,12 +66,12 @@ public enum PasswordPrompt {
             // TCSAFLUSH: typeahead from before the prompt is not the password.
             // From a background job this stops runas (SIGTTOU), as it should.
             var early: Int32 = 0
-            switch runas_prompt_set_terminal(fd, &asking, &early) {
+            let changed = runas_prompt_set_terminal(fd, &asking, &early)
+            switch changed {
             case 0: break
-            case 2:
-                // A stop for terminal access changed nothing; anything else
-                // may have come after the change.
-                if early != SIGTTOU && early != SIGTTIN { restore(fd, &saved, discardInput: true, echoNewline: false) }
+            case 2, 3:
+                // 3: the signal came after echo went off: put it back.
+                if changed == 3 { restore(fd, &saved, discardInput: true, echoNewline: false) }
                 runas_prompt_signals_release(early)
                 if isStop(early) { continue }
                 throw Failure("interrupted")

@@ -84,7 +84,9 @@ public enum Runas {
             prompt: PromptText.make(
                 template: PromptText.template(option: options.prompt, environment: environment),
                 caller: caller.name, target: target.name),
-            tty: tty, needsPassword: needed, wantsSession: backend.waitsForCommand))
+            // No password, no PAM session: pam_limits and friends would give
+            // a caller who proved nothing more than they have (root excepted).
+            tty: tty, needsPassword: needed, wantsSession: backend.waitsForCommand && (needed || caller.uid == 0)))
 
         // -i runs in the target's home; everything else where asked (-D) or here.
         let directory = options.login ? Array(target.home.utf8) : cwd

@@ -49,19 +49,28 @@ public enum SystemLog {
 
     static func send(_ priority: Int32, _ s: LogSubject, reason: String?) {
         open()
-        for record in records(visible(line(s, reason: reason)), user: s.user) {
+        for record in records(visible(line(s, reason: reason)), user: visible(s.user)) {
             runas_syslog(priority, record)
         }
     }
 
     /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=...", raw.
+    /// In every field before COMMAND= a ";" is written "\x3b": a value the
+    /// caller chose (a -D, a -u as typed, an assignment) must not be able
+    /// to forge the fields after it, in this record or the first of many.
     public static func line(_ s: LogSubject, reason: String?) -> [UInt8] {
         let tty = s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
-        var out = Array("\(s.user) : \(reason.map { $0 + " ; " } ?? "")TTY=\(tty) ; PWD=".utf8) + s.cwd
-        out += Array(" ; USER=\(s.target) ; ".utf8)
-        if let group = s.group { out += Array("GROUP=\(group) ; ".utf8) }
-        if let environment = s.environment { out += Array("ENV=".utf8) + environment + Array(" ; ".utf8) }
+        var out = Array("\(s.user) : ".utf8)
+        if let reason { out += field(Array(reason.utf8)) + Array(" ; ".utf8) }
+        out += Array("TTY=".utf8) + field(Array(tty.utf8)) + Array(" ; PWD=".utf8) + field(s.cwd)
+        out += Array(" ; USER=".utf8) + field(Array(s.target.utf8)) + Array(" ; ".utf8)
+        if let group = s.group { out += Array("GROUP=".utf8) + field(Array(group.utf8)) + Array(" ; ".utf8) }
+        if let environment = s.environment { out += Array("ENV=".utf8) + field(environment) + Array(" ; ".utf8) }
         return out + Array("COMMAND=".utf8) + s.command
+    }
+
+    static func field(_ value: [UInt8]) -> [UInt8] {
+        value.flatMap { $0 == UInt8(ascii: ";") ? Array("\\x3b".utf8) : [$0] }
     }
 
     /// The (escaped) line as syslog records of at most maximumLength

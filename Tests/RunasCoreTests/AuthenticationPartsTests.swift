@@ -112,10 +112,21 @@ private func parse(_ words: [String]) throws -> Options {
     }
 
     @Test func recordText() {
-        #expect(GuessThrottle.Tally(parsing: Array("4 1234\n".utf8)) == .init(failures: 4, last: 1234))
-        #expect(GuessThrottle.Tally(parsing: Array("junk".utf8)) == .init(failures: 0, last: 0))
-        #expect(GuessThrottle.Tally(parsing: Array("-1 5\n".utf8)) == .init(failures: 0, last: 0))
-        #expect(GuessThrottle.Tally(parsing: []) == .init(failures: 0, last: 0))
+        let t = GuessThrottle.Tally(failures: 4, last: 1234)
+        #expect(t.text == Array("0000000004 00000000000000001234\n".utf8))
+        #expect(t.text.count == GuessThrottle.Tally.recordLength)
+        #expect(GuessThrottle.Tally(parsing: t.text) == t)
+        #expect(GuessThrottle.Tally(failures: 0, last: 0).text.count == GuessThrottle.Tally.recordLength)
+        #expect(GuessThrottle.Tally(failures: Int.max, last: Int.max).text.count == GuessThrottle.Tally.recordLength)
+    }
+
+    /// Found in review: an empty or unreadable record read as clean, so a
+    /// run that left it empty gave every guess back. It counts as three.
+    @Test func unreadableRecordsAreNotClean() {
+        let three = GuessThrottle.Tally(failures: GuessThrottle.freeTries, last: 0)
+        for junk in ["", "junk", "-1 5\n", "4", "4 5 6", "+4 5", "99999999999999999999999 1", "4 99999999999999999999"] {
+            #expect(GuessThrottle.Tally(parsing: Array(junk.utf8)) == three, "\(junk)")
+        }
     }
 
     @Test func secondsLeft() {
@@ -123,6 +134,7 @@ private func parse(_ words: [String]) throws -> Options {
         #expect(t.secondsLeft(now: 105) == 15)
         #expect(t.secondsLeft(now: 120) == 0)
         #expect(t.secondsLeft(now: 50) == 20)   // a clock before the last try: wait in full
+        #expect(GuessThrottle.Tally(failures: 9, last: 999_999_999_999).secondsLeft(now: Int.max) == 0)
     }
 }
 

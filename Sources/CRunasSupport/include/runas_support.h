@@ -5,7 +5,8 @@
  *    openlog keeps its ident pointer),
  *  - the process start-up scrub of Swift runtime variables (startup.c),
  *  - the signal handling around the password prompt (prompt_signals.c),
- *  - starting the askpass helper without privilege (unprivileged_spawn.c).
+ *  - starting the askpass helper without privilege (unprivileged_spawn.c),
+ *  - creating a password-try record whole (record_file.c).
  */
 #ifndef RUNAS_SUPPORT_H
 #define RUNAS_SUPPORT_H
@@ -26,6 +27,12 @@ const char *runas_config_env_file_path(void);
 /* /run/runas: where the failed password tries of each caller are counted
  * (GuessThrottle.swift). */
 const char *runas_config_tally_directory(void);
+
+/* An unnamed regular file in dirfd (O_TMPFILE), and giving it a name
+ * there (linkat AT_EMPTY_PATH; fails with EEXIST if the name is taken):
+ * how a password-try record comes into being already written. */
+int runas_record_open_unnamed(int dirfd, mode_t mode);
+int runas_record_link(int fd, int dirfd, const char *name);
 
 /* /etc/pam.d/runas (only --check looks at it). */
 const char *runas_config_pam_config_path(void);
@@ -53,8 +60,9 @@ struct termios;
 void runas_prompt_signals_catch(void);
 
 /* tcsetattr(fd, TCSAFLUSH, settings) with the caught signals open during
- * the call. Returns 0 done, -1 error (errno), 2 a caught signal arrived
- * (*signal_out says which; after SIGTTOU/SIGTTIN, nothing was changed). */
+ * the call. Returns 0 done, -1 error (errno), and when a caught signal
+ * arrived (*signal_out says which) 2 if the settings were not changed (a
+ * background job's SIGTTOU), 3 if they were. */
 int runas_prompt_set_terminal(int fd, const struct termios *settings, int *signal_out);
 
 /* Waits up to timeout_ms for fd to be readable, with the caught signals
