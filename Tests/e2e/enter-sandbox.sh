@@ -3,8 +3,9 @@
 # Runs inside a fresh private mount namespace (the harness starts it with
 # `unshare --mount --propagation private`); nothing here reaches the real
 # machine. Mounts the sandbox's own account files, PAM configuration, a
-# tmpfs /usr/local holding the staged runas (setuid root) and backend, and
-# the stub service-manager programs over /usr/bin; then runs COMMAND.
+# layer over /run, a tmpfs /usr/local holding the staged runas (setuid root)
+# and backend, and the stub service-manager programs over /usr/bin; then
+# runs COMMAND.
 set -eu
 box=$1
 shift
@@ -48,6 +49,11 @@ for i in 0 1 2; do ln -s "fd/$i" "$dev/$(echo stdin stdout stderr | cut -d' ' -f
 touch "$dev/log"
 mount --bind "$box/syslog.sock" "$dev/log"
 mount --move "$dev" /dev
+
+# /run: the real one with the sandbox's own layer on top, so what runas
+# writes there (the password-try records in /run/runas) lands in the
+# sandbox and lasts from one run to the next within it.
+mount -t overlay overlay -o "lowerdir=/run,upperdir=$box/run/upper,workdir=$box/run/work" /run
 
 # Stubs for systemd-run and run0 at their real paths (see stubs/).
 mount -t overlay overlay -o "lowerdir=$box/stubs:/usr/bin" /usr/bin

@@ -201,7 +201,7 @@ def backend_file(core, backend):
 class Sandbox:
     def __init__(self, core="shadow", backend="scopex", runas_mode=0o4750,
                  backend_path=None, backend_mode=0o644, backend_owner=0,
-                 systemd_version=257, pam_stack=None, env_file=None):
+                 systemd_version=257, pam_stack=None, env_file=None, extra_users=(), extra_groups=()):
         self.dir = tempfile.mkdtemp(prefix="runas-e2e-")
         os.chmod(self.dir, 0o755)
         self.shared = os.path.join(self.dir, "shared")   # writable by the commands
@@ -210,7 +210,11 @@ class Sandbox:
         self.log = os.path.join(self.dir, "log")
         os.mkdir(self.log, 0o700)
         os.mkdir(os.path.join(self.dir, "dev"))
+        for d in ("run", "run/upper", "run/work"):
+            os.mkdir(os.path.join(self.dir, d), 0o755)
         self._open_syslog()
+        self.users = USERS + list(extra_users)
+        self.groups = EXTRA_GROUPS + list(extra_groups)
         self._write_accounts()
         self._write_pam(pam_stack)
         self._write_usr_local(core, backend, runas_mode, backend_path, backend_mode, backend_owner)
@@ -242,9 +246,9 @@ class Sandbox:
 
     def _write_accounts(self):
         passwd, shadow = [], []
-        groups = {name: (gid, []) for name, gid in EXTRA_GROUPS}
+        groups = {name: (gid, []) for name, gid in self.groups}
         groups["root"] = (0, [])
-        for u in USERS:
+        for u in self.users:
             home = u.home or "/home/" + u.name
             shell = "/bin/sh"
             passwd.append("%s:x:%d:%d:%s:%s:%s" % (u.name, u.uid, u.gid, u.name, home, shell))
@@ -354,6 +358,10 @@ class Sandbox:
 
     def runas_log(self):
         return [m.text for m in self.runas_messages()]
+
+    def tally_dir(self):
+        """/run/runas as runas sees it in this sandbox (the password-try records)."""
+        return os.path.join(self.dir, "run/upper/runas")
 
     def stub_record(self, name):
         """What the stub systemd-run/run0 recorded, or None if it never ran."""

@@ -76,6 +76,14 @@ class PromptScenarios:
         t.send("\n")
         t.expect("JOBCTL next-line=''")
 
+    def test_every_signal_that_ends_runas_restores_the_terminal(self):
+        # Issue 14: SIGUSR1, SIGALRM, SIGXCPU, SIGVTALRM, ... left echo off.
+        # (SIGKILL cannot be caught; README says so.)
+        for sig in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM, signal.SIGXCPU, signal.SIGVTALRM,
+                    signal.SIGPROF, signal.SIGRTMIN + 1):
+            with self.subTest(signal=sig):
+                self._killed_at_the_prompt(sig)
+
     def test_sigterm_at_the_prompt_restores_and_discards_typed_input(self):
         self._killed_at_the_prompt(signal.SIGTERM)
 

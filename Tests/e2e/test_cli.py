@@ -290,7 +290,7 @@ class CheckFailureTests(unittest.TestCase):
             r = box.run(ALICE, ["--check"])
             self.assertEqual(r.rc, 1, r)
             self.assertIn("FAIL  backend at /usr/local/lib/runas/backend.so: backend "
-                          "/usr/local/lib/runas/backend.so is writable by group or others; refusing to load it; "
+                          "/usr/local/lib/runas/backend.so is writable by group or others, refusing to load it; "
                           "install one with ./install.sh --backend NAME (or a runas-backend-NAME package)\n", r.out)
 
     def test_systemd_run_backend_wants_systemd(self):
@@ -577,7 +577,7 @@ options:
   -p, --prompt TEXT        password prompt (%u you, %U target, %h host,
                            %H full host, %p whose password, %% a %)
   -k, --reset-timestamp    accepted; runas keeps no credential cache
-  -K, --remove-timestamp   accepted; same (takes no command)
+  -K, --remove-timestamp   accepted; same (and stands alone)
   -l, --list               may you use runas, and through which backend;
                            with a command, the full path that would run
   -h, --help               show this help and exit

@@ -183,7 +183,7 @@ class PAMAuthenticationTests(unittest.TestCase):
         marker = os.path.join(box.shared, "ran")
         r = box.run(ALICE, ["-S", "/usr/bin/touch", marker], stdin=ALICE.password + "\n")
         self.assertEqual(r.rc, 1, r)
-        self.assertTrue(r.err.endswith("runas: PAM changed the user during authentication; refusing\n"), r.err)
+        self.assertTrue(r.err.endswith("runas: PAM changed the user during authentication, refusing\n"), r.err)
         self.assertFalse(os.path.exists(marker))
 
     def test_overlong_answer_is_a_wrong_password(self):
