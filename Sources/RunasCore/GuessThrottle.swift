@@ -99,12 +99,8 @@ public enum GuessThrottle {
     /// The caller's record, open (and created if need be).
     public final class Record {
         let fd: Int32
-        let uid: UInt32
 
-        init(fd: Int32, uid: UInt32) {
-            self.fd = fd
-            self.uid = uid
-        }
+        init(fd: Int32) { self.fd = fd }
 
         deinit { close(fd) }
 
@@ -210,7 +206,7 @@ public enum GuessThrottle {
             close(fd)
             throw notRootsOwn(file)
         }
-        return Record(fd: fd, uid: uid)
+        return Record(fd: fd)
     }
 
     /// The record, created whole if it does not exist yet: written as an
