@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // runas: a small setuid-root "run as" command with plugin backends.
-// See README.md for the traits and ../shared design notes in docs/.
+// README.md says what each trait builds ("Build traits") and how the parts
+// fit ("How it works"); SECURITY.md, what the setuid core may do and when.
 import PackageDescription
 
 /// Swift settings of the backends: Embedded Swift, so each backend is a
