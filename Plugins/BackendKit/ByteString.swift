@@ -25,7 +25,7 @@ public struct ByteString {
     /// (runas_visible: control characters and non-UTF-8 bytes escaped).
     public mutating func append(visible cString: UnsafePointer<CChar>) {
         let length = strlen(cString)
-        let out = UnsafeMutablePointer<CChar>.allocate(capacity: 4 * length + 1)
+        let out = UnsafeMutablePointer<CChar>.allocate(capacity: runas_visible_capacity(length))
         defer { out.deallocate() }
         let n = runas_visible(UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self), length, out)
         let raw = UnsafeRawPointer(out).assumingMemoryBound(to: UInt8.self)

@@ -28,6 +28,8 @@ static size_t sequence(const unsigned char *in, size_t len, uint32_t *scalar) {
     return n;
 }
 
+size_t runas_visible_capacity(size_t len) { return 4 * len + 1; }
+
 size_t runas_visible(const unsigned char *in, size_t len, char *out) {
     size_t o = 0, i = 0;
     while (i < len) {

@@ -51,7 +51,7 @@ func exitWith(_ failure: Failure) -> Never {
 /// characters, C1 controls, bidirectional overrides and bytes that are not
 /// UTF-8 escaped (runas_visible.h says exactly how), everything else as it is.
 func visible(_ bytes: [UInt8]) -> String {
-    var out = [UInt8](repeating: 0, count: 4 * bytes.count + 1)
+    var out = [UInt8](repeating: 0, count: runas_visible_capacity(bytes.count))
     let n = bytes.withUnsafeBufferPointer { input in
         out.withUnsafeMutableBufferPointer { output in
             runas_visible(input.baseAddress, input.count,

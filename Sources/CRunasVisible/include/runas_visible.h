@@ -16,11 +16,12 @@
 
 #include <stddef.h>
 
-/* The most bytes runas_visible writes for len input bytes (with the NUL). */
-#define RUNAS_VISIBLE_CAPACITY(len) (4 * (len) + 1)
+/* The most bytes runas_visible writes for len input bytes, with the NUL:
+ * 4 per byte (a byte as \xNN; U+202E's 3 bytes as \u{202e}), plus 1. */
+size_t runas_visible_capacity(size_t len);
 
 /* Writes the visible form of in[0..len) and a NUL to out, which must hold
- * RUNAS_VISIBLE_CAPACITY(len) bytes. Returns the length written (no NUL). */
+ * runas_visible_capacity(len) bytes. Returns the length written (no NUL). */
 size_t runas_visible(const unsigned char *in, size_t len, char *out);
 
 #endif
