@@ -4,27 +4,39 @@
 // fit ("How it works"); SECURITY.md, what the setuid core may do and when.
 import PackageDescription
 
-/// Swift settings of the backends: Embedded Swift, so each backend is a
-/// small shared object that needs nothing but libc (no Swift runtime).
-let embedded: [SwiftSetting] = [
-    .enableExperimentalFeature("Embedded"),
-    .unsafeFlags(["-wmo", "-Osize"]),
-]
-
 /// Linker settings of every backend: export only runas_backend_v1.
 let backendLinker: [LinkerSetting] = [
     .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Plugins/exports.map"]),
 ]
 
-func backend(_ product: String, target: String, path: String) -> (Product, Target) {
+/// Every Swift target with trait Embedded (install.sh always sets it):
+/// Embedded Swift, so the setuid core carries no Swift runtime, libstdc++
+/// or libgcc_s, and each backend is a small shared object that needs
+/// nothing but libc. Without the trait (`swift test`, the fuzzers) the very
+/// same sources compile with the full standard library. String comparison
+/// needs the toolchain's Unicode tables (install.sh passes their directory
+/// with -L).
+let embedded: [SwiftSetting] = [
+    .enableExperimentalFeature("Embedded", .when(traits: ["Embedded"])),
+    .unsafeFlags(["-wmo"], .when(traits: ["Embedded"])),
+]
+let embeddedCoreLinker: [LinkerSetting] = [
+    .linkedLibrary("swiftUnicodeDataTables", .when(traits: ["Embedded"])),
+    .linkedLibrary("m", .when(traits: ["Embedded"])),  // ceil, from the hash tables' sizing
+]
+
+func backend(
+    _ product: String, target: String, path: String, using own: [Target.Dependency]
+) -> (Product, Target) {
     (.library(name: product, type: .dynamic, targets: [target]),
-     .target(name: target, dependencies: ["BackendKit", "BackendPOSIX"], path: path,
-             swiftSettings: embedded, linkerSettings: backendLinker))
+     .target(name: target, dependencies: ["BackendKit", "BackendPOSIX", "SystemEdge", "CRunasBuildConfig"] + own,
+             path: path, swiftSettings: embedded, linkerSettings: backendLinker))
 }
 
-let systemdRun = backend("runas-backend-systemd-run", target: "SystemdRunBackend", path: "Plugins/systemd-run")
-let run0 = backend("runas-backend-run0", target: "Run0Backend", path: "Plugins/run0")
-let scopex = backend("runas-backend-scopex", target: "ScopexBackend", path: "Plugins/scopex")
+let systemdRun = backend("runas-backend-systemd-run", target: "SystemdRunBackend", path: "Plugins/systemd-run",
+                         using: ["ServiceManagerKit"])
+let run0 = backend("runas-backend-run0", target: "Run0Backend", path: "Plugins/run0", using: ["ServiceManagerKit"])
+let scopex = backend("runas-backend-scopex", target: "ScopexBackend", path: "Plugins/scopex", using: ["ScopexSupport"])
 
 let package = Package(
     name: "runas",
@@ -40,13 +52,21 @@ let package = Package(
         .trait(name: "Run0", description: "Build the run0 backend (systemd >= 256)."),
         .trait(name: "Scopex", description: "Build scopex, runas's own fork/setuid/exec executor."),
         .trait(name: "PAM", description: "Authenticate through PAM (service \"runas\") instead of /etc/shadow."),
+        .trait(name: "Embedded", description: "Build the setuid core as Embedded Swift (install.sh always does; swift test does not)."),
         .trait(name: "WithoutExpandEnv", description: "systemd-run without --expand-environment (systemd < 254): escape $ instead."),
     ],
     targets: [
+        // The one libc edge (headers and inline helpers), for core and backends.
+        .target(name: "CRunasLibc"),
+        // The typed Swift layer over it: descriptors, errno, wait status.
+        .target(name: "SystemEdge", dependencies: ["CRunasLibc"], swiftSettings: embedded),
+        // Every build-time constant (paths, safe PATH, versions), defined once.
+        .target(name: "CRunasBuildConfig"),
         // The backend ABI: one public C header, shared by core and backends.
         .target(name: "CRunasBackendABI"),
-        // C pieces of the core: start-up environment scrub, syslog, build config.
-        .target(name: "CRunasSupport"),
+        // C pieces of the core: start-up hardening, syslog, prompt signals,
+        // the askpass spawn, try records, reading a backend's record.
+        .target(name: "CRunasSupport", dependencies: ["CRunasLibc", "CRunasBackendABI"]),
         // How runas shows bytes it did not write (escapes), for core and backends.
         .target(name: "CRunasVisible"),
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
@@ -55,21 +75,36 @@ let package = Package(
         .target(
             name: "RunasCore",
             dependencies: [
-                "CRunasBackendABI", "CRunasSupport", "CRunasVisible", "CCrypt",
+                "SystemEdge", "CRunasLibc", "CRunasBuildConfig", "CRunasBackendABI", "CRunasSupport",
+                "CRunasVisible", "CCrypt",
                 .target(name: "CPAM", condition: .when(traits: ["PAM"])),
-            ]),
-        // The setuid executable: a thin main, Swift runtime linked statically.
+            ],
+            swiftSettings: embedded,
+            // Named here too: Embedded Swift does not autolink the module maps' libraries.
+            linkerSettings: [.linkedLibrary("crypt"), .linkedLibrary("pam", .when(traits: ["PAM"]))]),
+        // The setuid executable: a thin main.
         .executableTarget(
             name: "runas",
-            dependencies: ["RunasCore"],
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+            dependencies: ["RunasCore", "CRunasLibc"],
+            // Entry.swift defines the C main itself (Embedded Swift has no CommandLine).
+            swiftSettings: embedded + [.unsafeFlags(["-parse-as-library"])],
+            linkerSettings: embeddedCoreLinker),
 
-        // Backends (Embedded Swift shared objects).
-        .target(name: "BackendPOSIX", dependencies: ["CRunasBackendABI"], path: "Plugins/BackendPOSIX"),
-        .target(name: "BackendKit", dependencies: ["BackendPOSIX", "CRunasVisible"], path: "Plugins/BackendKit",
-                swiftSettings: embedded),
+        // Backends (Embedded Swift shared objects). What all of them use:
+        // plain C helpers, and the Swift side of the ABI and of messages.
+        .target(name: "BackendPOSIX", dependencies: ["CRunasLibc", "CRunasBackendABI"], path: "Plugins/BackendPOSIX"),
+        .target(name: "BackendKit", dependencies: ["BackendPOSIX", "SystemEdge", "CRunasVisible", "CRunasBuildConfig"],
+                path: "Plugins/BackendKit", swiftSettings: embedded),
+        // scopex's own C half: signal relay, job control, pseudo-terminal.
+        .target(name: "ScopexSupport", dependencies: ["BackendPOSIX"], path: "Plugins/ScopexSupport"),
+        // What systemd-run and run0 share: running the client, passing
+        // signals on to the unit (C: UnitSignals).
+        .target(name: "UnitSignals", dependencies: ["BackendPOSIX"], path: "Plugins/UnitSignals"),
+        .target(name: "ServiceManagerKit",
+                dependencies: ["BackendKit", "BackendPOSIX", "UnitSignals", "SystemEdge", "CRunasBuildConfig"],
+                path: "Plugins/ServiceManagerKit", swiftSettings: embedded),
         systemdRun.1, run0.1, scopex.1,
 
-        .testTarget(name: "RunasCoreTests", dependencies: ["RunasCore"]),
+        .testTarget(name: "RunasCoreTests", dependencies: ["RunasCore", "SystemEdge", "CRunasBackendABI"]),
     ]
 )

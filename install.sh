@@ -11,12 +11,18 @@
 #   ./install.sh --pam-config                      only write /etc/pam.d/runas (if absent)
 #   ./install.sh --uninstall                       remove what install.sh put
 set -eu
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$self")"
 
-PREFIX=${PREFIX:-/usr/local}
+# The build-time constants are defined once, in runas_build_config.h;
+# the defaults below are read from it.
+config_h=Sources/CRunasBuildConfig/include/runas_build_config.h
+build_value() { sed -n "s/^#define $1 \"\(.*\)\"\$/\1/p" "$config_h"; }
+PREFIX=${PREFIX:-$(build_value RUNAS_DEFAULT_PREFIX)}
 DESTDIR=${DESTDIR:-}
-SYSTEMD_RUN_PATH=${SYSTEMD_RUN_PATH:-/usr/bin/systemd-run}
-RUN0_PATH=${RUN0_PATH:-/usr/bin/run0}
-SYSTEMCTL_PATH=${SYSTEMCTL_PATH:-/usr/bin/systemctl}
+SYSTEMD_RUN_PATH=${SYSTEMD_RUN_PATH:-$(build_value RUNAS_SYSTEMD_RUN_PATH)}
+RUN0_PATH=${RUN0_PATH:-$(build_value RUNAS_RUN0_PATH)}
+SYSTEMCTL_PATH=${SYSTEMCTL_PATH:-$(build_value RUNAS_SYSTEMCTL_PATH)}
 
 traits=""
 backend=""
@@ -32,7 +38,7 @@ die() { echo "install.sh: $*" >&2; exit 1; }
 say() { echo "install.sh: $*"; }
 
 usage() {
-    sed -n '2,12s/^# \{0,1\}//p' "$0"
+    sed -n '2,12s/^# \{0,1\}//p' "$self"
     cat <<EOF
 
 options:
@@ -234,8 +240,7 @@ need_header() {
 need_header crypt.h libcrypt-dev
 if has_trait PAM; then need_header security/pam_appl.h libpam0g-dev; fi
 
-cd "$(dirname "$0")"
-scratch=".build/install-$(echo "$traits" | tr ',' '-')${sanitize:+-$sanitize}"
+scratch=".build/install-$(echo "$traits" | tr ',' '-')"
 say "building runas with traits $traits (backends: $built; installed backend: $backend)"
 # --sanitize address: the core only, with ASan's runtime as a shared
 # library found through an absolute RPATH (honoured for setuid programs).
@@ -247,19 +252,39 @@ sanitize_flags() {
     [ -e "$asan_dir/libclang_rt.asan-x86_64.so" ] || die "no shared ASan runtime in $asan_dir"
     echo "--sanitize=$sanitize -Xswiftc -Xclang-linker -Xswiftc -shared-libasan -Xlinker -rpath -Xlinker $asan_dir"
 }
+# Embedded Swift (trait Embedded): optimised for size, each function in a
+# section of its own so that the linker drops what nothing calls, and the
+# toolchain's Unicode tables for String comparison.
+embedded_flags() {
+    toolchain="$(dirname "$(dirname "$(command -v swift)")")"
+    embedded_lib="$toolchain/lib/swift/embedded/$(uname -m)-unknown-linux-gnu"
+    [ -e "$embedded_lib/libswiftUnicodeDataTables.a" ] || die "no Embedded Swift libraries in $embedded_lib"
+    echo "-Xswiftc -Osize -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections" \
+        "-Xcc -fdata-sections -Xlinker --gc-sections -Xlinker -L$embedded_lib"
+}
+# build PRODUCT: every product is Embedded Swift, except a sanitized core
+# (ASan needs the full runtime; it is built in a scratch of its own, with
+# the Swift runtime linked statically).
 build() {
-    swift build -c release --disable-local-rpath --scratch-path "$scratch" --traits "$traits" \
+    if [ "$1" = runas ] && [ -n "$sanitize" ]; then
+        mode="--scratch-path $scratch-$sanitize --traits $traits -Xswiftc -static-stdlib $(sanitize_flags)"
+    else
+        mode="--scratch-path $scratch --traits $traits,Embedded $(embedded_flags)"
+    fi
+    swift build -c release --disable-local-rpath $mode \
         -Xcc "-DRUNAS_BACKEND_PATH=\"$PREFIX/lib/runas/backend.so\"" \
         -Xcc "-DRUNAS_SYSTEMD_RUN_PATH=\"$SYSTEMD_RUN_PATH\"" \
         -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
         -Xcc "-DRUNAS_SYSTEMCTL_PATH=\"$SYSTEMCTL_PATH\"" \
         -Xcc "-DRUNAS_USE_PTY_DEFAULT=$pty_default" \
-        $([ "$1" = runas ] && [ -n "$sanitize" ] && sanitize_flags) --product "$1"
+        --product "$1"
 }
 $plugin_only || build runas
 for b in $built; do build "runas-backend-$b"; done
 out="$scratch/release"
-say "built $($plugin_only || echo "$out/runas and ")$(for b in $built; do printf '%s ' "$out/librunas-backend-$b.so"; done)"
+core="$out/runas"
+[ -z "$sanitize" ] || core="$scratch-$sanitize/release/runas"
+say "built $($plugin_only || echo "$core and ")$(for b in $built; do printf '%s ' "$out/librunas-backend-$b.so"; done)"
 $build_only && exit 0
 
 # A real installation: runas is root:wheel 4750, so only wheel can run it.
@@ -308,7 +333,7 @@ if $plugin_only; then
     say "installed $libdir/backend.so ($backend); $bindir/runas left as it is"
     exit 0
 fi
-put "$out/runas" "$bindir/runas" "$([ -n "$sanitize" ] && echo 0755 || echo 4750)" $group
+put "$core" "$bindir/runas" "$([ -n "$sanitize" ] && echo 0755 || echo 4750)" $group
 echo "$docs" | while IFS=: read -r src dest; do
     install -d -m 0755 "$(dirname "$dest")"
     install -m 0644 "$src" "$dest"

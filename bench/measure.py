@@ -40,7 +40,7 @@ CASE1 = [
 # user switch, no /bin/true.
 REFERENCE = [
     ("ref: C exit(0)", [os.path.join(sys.argv[3], "c-exit")]),
-    ("ref: Swift -static-stdlib exit", [os.path.join(sys.argv[3], "swift-exit")]),
+    ("ref: Embedded Swift exit", [os.path.join(sys.argv[3], "swift-exit")]),
 ]
 # Callers of case 2: alice has a yescrypt hash, bob a SHA-512 one.
 CALLERS = [("yescrypt", "alice", 2001), ("SHA-512", "bob", 2002)]

@@ -50,7 +50,7 @@ DESTDIR="$work/stage/pam" ./install.sh --traits Scopex,PAM --backend scopex >/de
 # linked like the core, costs on this machine.
 mkdir -p "$work/ref"
 cc -O2 -o "$work/ref/c-exit" bench/reference/exit.c
-swiftc -O -static-stdlib -o "$work/ref/swift-exit" bench/reference/exit.swift
+swiftc -enable-experimental-feature Embedded -wmo -Osize -o "$work/ref/swift-exit" bench/reference/exit.swift
 
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3

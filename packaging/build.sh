@@ -39,10 +39,12 @@ fi
 case ",$traits," in *,PAM,*) pam=true ;; *) pam=false ;; esac
 
 arch=$(dpkg --print-architecture)
-version=$(sed -n 's/.*static let number = "\(.*\)".*/\1/p' Sources/RunasCore/Version.swift)
-backend_version() {
-    sed -n 's/.*makeBackendDescriptor(name: "[^"]*", version: "\([^"]*\)".*/\1/p' "Plugins/$1/"*.swift
-}
+# Versions come from the one place every build-time constant is defined.
+config_h=Sources/CRunasBuildConfig/include/runas_build_config.h
+build_value() { sed -n "s/^#define $1 \"\(.*\)\"\$/\1/p" "$config_h"; }
+version=$(build_value RUNAS_VERSION)
+backend_version() { build_value "RUNAS_$(echo "$1" | tr 'a-z-' 'A-Z_')_BACKEND_VERSION"; }
+[ -n "$version" ] && [ -n "$(backend_version scopex)" ] || { echo "packaging/build.sh: no versions in $config_h" >&2; exit 1; }
 work="$PWD/.build/packaging"
 rm -rf "$work"
 mkdir -p "$work" "$out"

@@ -1,6 +1,7 @@
 // Descriptor.swift: builds the static runas_backend record a backend's
 // runas_backend_v1() returns, and checks the request the core hands in.
 import BackendPOSIX
+import CRunasBuildConfig
 
 /// The C signature of runas_backend.run.
 public typealias BackendRunFunction = @convention(c) (
@@ -13,9 +14,10 @@ public typealias BackendRunFunction = @convention(c) (
 nonisolated(unsafe) private var descriptor: UnsafePointer<runas_backend>? = nil
 
 /// Makes the backend record on the first call and returns it on every call.
-/// Name and version are static strings, so the pointers stay valid.
+/// The name is a static string and the version the build's constant for
+/// that name (runas_build_config.h), so the pointers stay valid.
 public func makeBackendDescriptor(
-    name: StaticString, version: StaticString, flags: UInt32 = 0, run: BackendRunFunction
+    name: StaticString, flags: UInt32 = 0, run: BackendRunFunction
 ) -> UnsafePointer<runas_backend> {
     if let descriptor { return descriptor }
     let record = UnsafeMutablePointer<runas_backend>.allocate(capacity: 1)
@@ -25,7 +27,7 @@ public func makeBackendDescriptor(
         abi_minor: UInt16(RUNAS_BACKEND_ABI_MINOR),
         struct_size: UInt32(MemoryLayout<runas_backend>.size),
         name: staticCString(name),
-        version: staticCString(version),
+        version: runas_build_backend_version(staticCString(name)),
         run: run,
         flags: flags))
     descriptor = UnsafePointer(record)

@@ -31,7 +31,7 @@ public func reportFailure(
     }
     if err != 0 {
         var text = [CChar](repeating: 0, count: 128)
-        text.withUnsafeMutableBufferPointer { backend_describe_errno(err, $0.baseAddress, $0.count) }
+        text.withUnsafeMutableBufferPointer { libc_describe_errno(err, $0.baseAddress, $0.count) }
         line.append(": ")
         text.withUnsafeBufferPointer { line.append(cString: $0.baseAddress!) }
     }

@@ -1,21 +1,10 @@
-/* posix.c: helpers behind backend_posix.h that Embedded Swift cannot
- * express directly (errno, sigaction, close_range). */
+/* posix.c: the plain helpers every backend may use (backend_posix.h):
+ * closing descriptors, checking ids, a clean signal state, quiet writes.
+ * No state, and nothing here calls into another file. */
 #define _GNU_SOURCE
-#include <stdio.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include "backend_posix.h"
-
-#ifndef RUNAS_SYSTEMD_RUN_PATH
-#define RUNAS_SYSTEMD_RUN_PATH "/usr/bin/systemd-run"
-#endif
-#ifndef RUNAS_RUN0_PATH
-#define RUNAS_RUN0_PATH "/usr/bin/run0"
-#endif
-
-int backend_errno(void) { return errno; }
-
-const char *backend_systemd_run_path(void) { return RUNAS_SYSTEMD_RUN_PATH; }
-const char *backend_run0_path(void) { return RUNAS_RUN0_PATH; }
 
 void backend_close_from(int lowfd) {
 #ifdef SYS_close_range
@@ -72,166 +61,63 @@ void backend_reset_signals(void) {
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static volatile pid_t relay_child = -1;
-static volatile int relay_pty_mode = 0;
-
-/* SIGTSTP only without a pty: there runas shares the command's process
- * group, so a terminal's Ctrl-Z reaches both. runas must not stop on its
- * own then: it would stop before the command, be continued, and only then
- * see the command's stop and stop a second time. It stops when the command
- * has stopped (backend_wait_for_command), and passes on a SIGTSTP another
- * process sends it. With a pty, Ctrl-Z never reaches runas (raw mode). */
-static const int relayed_signals[] = {
-    SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH, SIGTSTP,
-};
-
-/* Did this signal come from the command, its process group (which is
- * runas's own), or the kernel? Then the command has it already. */
-static int command_has_it(const siginfo_t *info) {
-    /* Kernel-generated (terminal keys, hangup): without a pty the command
-     * shares runas's terminal and foreground group and got it too; with a
-     * pty it did not. */
-    if (info->si_code > 0)
-        return !relay_pty_mode;
-    if (info->si_code == SI_USER || info->si_code == SI_QUEUE || info->si_code == SI_TKILL) {
-        pid_t from = info->si_pid;
-        if (from == relay_child)
-            return 1;
-        pid_t group = getpgid(from);
-        if (group > 0 && (group == getpgrp() || group == relay_child))
-            return 1;
-        /* With a pty, runas's child is the monitor, and the command and
-         * everything it starts live in the monitor's session. */
-        pid_t session = getsid(from);
-        if (relay_pty_mode && session > 0 && session == relay_child)
-            return 1;
-    }
-    return 0;
+int64_t backend_monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void relay_handler(int sig, siginfo_t *info, void *context) {
-    (void)context;
-    int saved = errno;
-    if (relay_pty_mode && (sig == SIGWINCH || sig == SIGCONT))
-        backend_pty_note_signal(sig);
-    /* With a pty, a new window size reaches the command through the pty. */
-    if (relay_child > 0 && !(relay_pty_mode && sig == SIGWINCH) && !command_has_it(info)) {
-        /* A stopped job is a whole process group: continue all of it when
-         * the command has a group of its own (under the pty monitor). */
-        pid_t group = getpgid(relay_child);
-        if (sig == SIGCONT && group == relay_child && group != getpgrp())
-            killpg(group, SIGCONT);
-        else
-            kill(relay_child, sig);
-    }
-    errno = saved;
-}
-
-static void mask_relayed_signals(int how) {
-    sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
-        sigaddset(&set, relayed_signals[i]);
-    sigprocmask(how, &set, NULL);
-}
-
-void backend_block_relayed_signals(void) { mask_relayed_signals(SIG_BLOCK); }
-
-void backend_unblock_relayed_signals(void) { mask_relayed_signals(SIG_UNBLOCK); }
-
-void backend_relay_signals_to(pid_t child, int pty_mode) {
-    relay_child = child;
-    relay_pty_mode = pty_mode;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
-        sigaddset(&sa.sa_mask, relayed_signals[i]);
-    sa.sa_sigaction = relay_handler;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
-    for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++) {
-        struct sigaction old;
-        if (relayed_signals[i] == SIGTSTP && pty_mode)
+/* write(), without dying of SIGPIPE when the reader is gone (runas must
+ * go on passing signals on even if its stderr is a closed pipe). */
+void backend_write_quietly(int fd, const void *buf, size_t len) {
+    sigset_t pipe_set, saved;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &pipe_set, &saved);
+    int was_pending = 0;
+    sigset_t pending;
+    if (sigpending(&pending) == 0)
+        was_pending = sigismember(&pending, SIGPIPE);
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
             continue;
-        /* A signal the caller's shell ignored (nohup) stays ignored. */
-        if (sigaction(relayed_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN
-            && relayed_signals[i] != SIGCONT && relayed_signals[i] != SIGWINCH)
-            continue;
-        sigaction(relayed_signals[i], &sa, NULL);
+        if (n <= 0)
+            break;
+        p += n;
+        len -= (size_t)n;
     }
-    /* Anything that arrived since backend_block_relayed_signals() is
-     * delivered now, to the handler, and reaches the command. */
-    sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
-}
-
-/* Stop runas itself with `sig`, the way the command was stopped. */
-void backend_stop_self(int sig) {
-    struct sigaction dfl, old;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    if (sig == SIGSTOP) {
-        kill(getpid(), SIGSTOP);
-        return;
+    if (!was_pending) {
+        struct timespec zero = { 0, 0 };
+        (void)sigtimedwait(&pipe_set, NULL, &zero);
     }
-    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-        return;                      /* no job control above us: do not hang */
-    sigaction(sig, &dfl, &old);
-    sigset_t set, saved;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, &saved);
-    kill(getpid(), sig);             /* stops here until SIGCONT */
     sigprocmask(SIG_SETMASK, &saved, NULL);
-    sigaction(sig, &old, NULL);
 }
 
-/* A command stopped by SIGTTOU or SIGTTIN while runas is in the foreground
- * of its terminal (or has none) did not try to reach that terminal from
- * the background: it sent the signal itself, or someone did. Stopping
- * runas too would leave whatever waits for runas (a pipeline's shell, the
- * other end of a pipe) waiting for ever; the command is resumed instead,
- * as sudo does. */
-int backend_stop_is_spurious(int sig) {
-    if (sig != SIGTTOU && sig != SIGTTIN)
-        return 0;
-    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return 1;
-    pid_t foreground = tcgetpgrp(fd);
-    close(fd);
-    return foreground < 0 || foreground == getpgrp();
+const char *backend_signal_abbrev(int sig) {
+    const char *name = sigabbrev_np(sig);
+    return name ? name : "";
 }
 
-/* The command has been reaped: its pid may be reused at once, so nothing
- * may be relayed to it any more. */
-void backend_forget_command(void) {
-    relay_child = -1;
-}
-
-int backend_wait_for_command(pid_t child, int *status) {
-    for (;;) {
-        pid_t got = waitpid(child, status, WUNTRACED);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (WIFSTOPPED(*status)) {
-            if (!backend_stop_is_spurious(WSTOPSIG(*status)))
-                backend_stop_self(WSTOPSIG(*status));
-            kill(child, SIGCONT);
-            continue;
-        }
-        backend_forget_command();
-        return 0;
+uint32_t backend_random32(void) {
+    uint32_t value = 0;
+    if (getrandom(&value, sizeof value, GRND_NONBLOCK) != (ssize_t)sizeof value) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        value = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() << 16;
     }
+    return value;
 }
 
-void backend_describe_errno(int err, char *buf, size_t len) {
-    if (len == 0)
-        return;
-    const char *s = strerror_r(err, buf, len);
-    if (s != buf)
-        snprintf(buf, len, "%s", s);
+int backend_null_stdio(void) {
+    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (dup2(fd, i) < 0)
+            return -1;
+    if (fd > 2)
+        close(fd);
+    return 0;
 }

@@ -5,10 +5,12 @@
 // (ServiceManagerClient.swift).
 import BackendKit
 import BackendPOSIX
+import CRunasBuildConfig
+import ServiceManagerKit
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "run0", version: "0.2.0", run: run0Run)
+    makeBackendDescriptor(name: "run0", run: run0Run)
 }
 
 private func run0Run(
@@ -17,7 +19,7 @@ private func run0Run(
 ) -> Int32 {
     guard let request = validatedRequest(request, error) else { return BackendStatus.invalidRequest.code }
     let r = request.pointee
-    let program = backend_run0_path()!
+    let program = runas_build_run0_path()!
     var args = CStringList()
     args.append(cString: program)
     // Numeric ids: exactly the account the core resolved, no second lookup.

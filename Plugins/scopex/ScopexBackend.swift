@@ -1,15 +1,27 @@
-// ScopexBackend.swift: scopex, runas's own executor. Forks; the child takes
-// the target's groups, gid and uid (real, effective and saved), enters the
-// working directory as the target, closes inherited descriptors and execs
-// the command with exactly the environment of the request. The parent
-// relays termination signals and returns the child's wait status.
+// ScopexBackend.swift: scopex, runas's own executor. The command's process
+// takes the target's groups, gid and uid (real, effective and saved),
+// enters the working directory as the target, gets a clean signal state,
+// closes inherited descriptors and execs the command with exactly the
+// environment of the request.
+//
+// Two process models:
+//  - exec in place (the request allows it: no pty, no PAM to close): all of
+//    that happens in runas's own process, as setpriv and doas do. The
+//    command is then the process the caller started: same pid, its
+//    signals, stops and exit status are its own, nothing to relay.
+//  - otherwise runas forks; the child does the above, and runas relays
+//    signals, serves the pty if there is one, and returns the child's wait
+//    status (so the core can close the PAM session after it).
 import BackendKit
 import BackendPOSIX
+import CRunasBuildConfig
+import ScopexSupport
+import SystemEdge
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
     // It waits for the command, so a PAM build can hold a session around it.
-    makeBackendDescriptor(name: "scopex", version: "0.3.0",
+    makeBackendDescriptor(name: "scopex",
                           flags: RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue, run: scopexRun)
 }
 
@@ -28,54 +40,48 @@ private func scopexRun(
     // A pseudo-terminal of its own for the command (see pty.c), opened
     // before fork so that a failure is runas's error, not the command's.
     let usePty = r.flags & RUNAS_REQUEST_USE_PTY.rawValue != 0
+    if !usePty && r.flags & RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue != 0 {
+        // Returns only if something failed (the ids may be the target's by then).
+        backend_reset_signals()
+        let failed = becomeCommand(r, keeping: -1)
+        return childFailure(failed.step, errno: failed.errno, request, error)
+    }
     var pty = backend_pty()
     if usePty && backend_pty_open(&pty, r.target.uid, r.target_gid) != 0 {
-        let err = backend_errno()
+        let err = libc_errno()
         backend_pty_close(&pty)
         return reportFailure(error, .systemError, errno: err, "cannot set up a pseudo-terminal")
     }
-    var fds: [Int32] = [-1, -1]
-    if pipe2(&fds, O_CLOEXEC) != 0 {
+    let reports: ExecFailurePipe
+    do throws(Errno) { reports = try ExecFailurePipe.make() } catch let failure {
         backend_pty_close(&pty)
-        return reportFailure(error, .systemError, errno: backend_errno(), "pipe")
+        return reportFailure(error, .systemError, errno: failure.rawValue, "pipe")
     }
     backend_block_relayed_signals()
     let pid = fork()
     if pid < 0 {
-        let err = backend_errno()
+        let err = libc_errno()
         backend_unblock_relayed_signals()
         backend_pty_close(&pty)
-        close(fds[0])
-        close(fds[1])
+        reports.closeBoth()
         return reportFailure(error, .systemError, errno: err, "fork")
     }
     if pid == 0 {
-        close(fds[0])
-        runChild(r, pty: usePty ? pty : nil, reportTo: fds[1])
+        reports.enterChild()
+        runChild(r, pty: usePty ? pty : nil, reportTo: reports)
     }
-    close(fds[1])
     backend_relay_signals_to(pid, usePty ? 1 : 0)
-
-    // Nothing arrives when execve succeeds (the pipe closes on exec).
-    var report: [Int32] = [0, 0]
-    var got = 0
-    while got < 8 {
-        let n = report.withUnsafeMutableBytes { read(fds[0], $0.baseAddress! + got, 8 - got) }
-        if n < 0 && backend_errno() == EINTR { continue }
-        if n <= 0 { break }
-        got += n
-    }
-    close(fds[0])
+    let report = reports.receive()
 
     var status: Int32 = 0
-    let waited = usePty && got != 8 ? backend_pty_run(&pty, pid, &status) : backend_wait_for_command(pid, &status)
-    let waitErrno = backend_errno()
+    let waited = usePty && report == nil ? backend_pty_run(&pty, pid, &status) : backend_wait_for_command(pid, &status)
+    let waitErrno = libc_errno()
     backend_pty_close(&pty)
     if waited != 0 {
         return reportFailure(error, .systemError, errno: waitErrno, "waitpid")
     }
-    if got == 8 {
-        return childFailure(ChildStep(rawValue: report[0]) ?? .exec, errno: report[1], request, error)
+    if let report {
+        return childFailure(ChildStep(rawValue: report.step) ?? .exec, errno: report.errno, request, error)
     }
     waitStatus?.pointee = status
     return BackendStatus.ok.code
@@ -97,25 +103,35 @@ private func childFailure(
     }
 }
 
-/// The child: never returns.
-private func runChild(_ r: runas_request, pty: backend_pty?, reportTo pipe: Int32) -> Never {
-    func fail(_ step: ChildStep) -> Never {
-        var report: [Int32] = [step.rawValue, backend_errno()]
-        _ = report.withUnsafeMutableBytes { write(pipe, $0.baseAddress!, 8) }
-        _exit(127)
-    }
+/// The child of the fork model: never returns. A failure is reported to
+/// the parent through the pipe.
+private func runChild(_ r: runas_request, pty: backend_pty?, reportTo reports: ExecFailurePipe) -> Never {
     backend_reset_signals()
     // New session on the command's own terminal, before the ids change.
-    if var pty, backend_pty_attach(&pty) != 0 { fail(.terminal) }
+    var failed = (step: ChildStep.terminal, errno: Int32(0))
+    if var pty, backend_pty_attach(&pty) != 0 {
+        failed.errno = libc_errno()
+    } else {
+        failed = becomeCommand(r, keeping: reports.writeEnd)
+    }
+    reports.send(.init(step: failed.step.rawValue, errno: failed.errno))
+    _exit(127)
+}
 
-    if setgroups(r.ngroups, r.groups) != 0 { fail(.groups) }
-    if setresgid(r.target_gid, r.target_gid, r.target_gid) != 0 { fail(.gid) }
-    if setresuid(r.target.uid, r.target.uid, r.target.uid) != 0 { fail(.uid) }
-    if backend_ids_are(r.target.uid, r.target_gid) == 0 { fail(.verify) }
+/// Turns this process (its signal state already clean) into the command:
+/// the target's ids, its working directory, the umask, only stdin, stdout
+/// and stderr (and `keep`) open, then execve. Returns only if a step
+/// failed: which, and its errno.
+private func becomeCommand(_ r: runas_request, keeping keep: Int32) -> (step: ChildStep, errno: Int32) {
+    func failure(_ step: ChildStep) -> (step: ChildStep, errno: Int32) { (step, step == .verify ? 0 : libc_errno()) }
+    if setgroups(r.ngroups, r.groups) != 0 { return failure(.groups) }
+    if setresgid(r.target_gid, r.target_gid, r.target_gid) != 0 { return failure(.gid) }
+    if setresuid(r.target.uid, r.target.uid, r.target.uid) != 0 { return failure(.uid) }
+    if backend_ids_are(r.target.uid, r.target_gid) == 0 { return failure(.verify) }
 
     // Entered as the target, so the target's permissions decide.
     if chdir(r.cwd) != 0 {
-        if r.flags & RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue != 0 { fail(.chdir) }
+        if r.flags & RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue != 0 { return failure(.chdir) }
         // The target's home, unless that is what just failed (-i), else /.
         // (validatedRequest checked that neither pointer is NULL.)
         let cwd = r.cwd!, home = r.target.home!
@@ -130,9 +146,9 @@ private func runChild(_ r: runas_request, pty: backend_pty?, reportTo pipe: Int3
     // sudo's rule: the caller's umask, but never looser than 022.
     umask(umask(0o022) | 0o022)
 
-    backend_close_all_above_stdio_except(pipe)
+    backend_close_all_above_stdio_except(keep)
     _ = execve(r.command_path, mutableList(r.argv), mutableList(r.envp))
-    fail(.exec)
+    return failure(.exec)
 }
 
 private func warnCannotEnter(_ directory: UnsafePointer<CChar>, using fallback: UnsafePointer<CChar>) {

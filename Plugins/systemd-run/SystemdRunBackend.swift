@@ -5,10 +5,12 @@
 // unit (ServiceManagerClient.swift).
 import BackendKit
 import BackendPOSIX
+import CRunasBuildConfig
+import ServiceManagerKit
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "systemd-run", version: "0.2.0", run: systemdRun)
+    makeBackendDescriptor(name: "systemd-run", run: systemdRun)
 }
 
 private func systemdRun(
@@ -17,7 +19,7 @@ private func systemdRun(
 ) -> Int32 {
     guard let request = validatedRequest(request, error) else { return BackendStatus.invalidRequest.code }
     let r = request.pointee
-    let program = backend_systemd_run_path()!
+    let program = runas_build_systemd_run_path()!
     var args = CStringList()
     args.append(cString: program)
     args.append(prefix: "--uid=", decimal: r.target.uid)

@@ -16,12 +16,9 @@
  * exec, and with it the kernel reaps runas's children itself, so runas
  * (and PAM's helpers) could never wait for one and learn its status.
  */
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
+#include "runas_support.h"   /* first: runas_libc.h sets _GNU_SOURCE */
+
 #include <sys/auxv.h>
-#include <sys/prctl.h>
-#include "runas_support.h"
 
 extern char **environ;
 

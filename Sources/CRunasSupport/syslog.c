@@ -1,7 +1,6 @@
 /* syslog.c: openlog with a static ident (openlog keeps the pointer, so it
  * must not be a temporary from Swift) and a non-variadic syslog for Swift. */
-#include <syslog.h>
-#include "runas_support.h"
+#include "runas_support.h"   /* first: runas_libc.h sets _GNU_SOURCE */
 
 void runas_openlog(void) {
     static const char ident[] = "runas";

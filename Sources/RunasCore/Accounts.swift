@@ -1,8 +1,7 @@
 // Accounts.swift: read-only lookups in the user and group databases
 // (through NSS, so /etc/passwd and /etc/group on a plain system).
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 public struct Account: Equatable, Sendable {
     public var name: String
@@ -92,13 +91,13 @@ public enum Accounts {
     }
 
     private static func lookupGroup(
-        _ call: (UnsafeMutablePointer<Glibc.group>, UnsafeMutablePointer<CChar>, Int,
-                 UnsafeMutablePointer<UnsafeMutablePointer<Glibc.group>?>) -> Int32
+        _ call: (UnsafeMutablePointer<CRunasLibc.group>, UnsafeMutablePointer<CChar>, Int,
+                 UnsafeMutablePointer<UnsafeMutablePointer<CRunasLibc.group>?>) -> Int32
     ) -> GroupEntry? {
         var size = 4096
         while size <= 1 << 22 {
-            var gr = Glibc.group()
-            var result: UnsafeMutablePointer<Glibc.group>?
+            var gr = CRunasLibc.group()
+            var result: UnsafeMutablePointer<CRunasLibc.group>?
             var buffer = [CChar](repeating: 0, count: size)
             let rc = buffer.withUnsafeMutableBufferPointer { call(&gr, $0.baseAddress!, size, &result) }
             if rc == ERANGE { size *= 4; continue }

@@ -4,10 +4,9 @@
 // the prompt as its one argument, and /dev/null as stdin; runas reads one
 // line of its standard output as the password. Running it gives the caller
 // nothing they could not do themselves.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 public enum AskpassHelper {
     static let variables = ["RUNAS_ASKPASS", "SUDO_ASKPASS"]
@@ -35,7 +34,7 @@ public enum AskpassHelper {
         var output: Int32 = -1
         let pid = runas_spawn_unprivileged(argv.pointers[0], argv.pointers, envp.pointers, &output)
         guard pid > 0 else {
-            throw Failure("cannot run the askpass helper \(visible(program)): \(describeErrno(errno))")
+            throw Failure("cannot run the askpass helper \(visible(program)): \(Errno.current.description)")
         }
         defer { close(output) }
         let outcome: PasswordPrompt.LineOutcome
@@ -51,7 +50,7 @@ public enum AskpassHelper {
         // A helper that fails (or is killed) was cancelled, even if it
         // printed something first: that may be an error message, and must
         // not be tried as a password (nor count as a failed try).
-        if (status & 0x7f) != 0 || ((status >> 8) & 0xff) != 0 {
+        if status != .exited(0) {
             secret?.wipe()
             return nil
         }
@@ -59,10 +58,8 @@ public enum AskpassHelper {
     }
 
     @discardableResult
-    static func reap(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status
+    static func reap(_ pid: pid_t) -> WaitStatus? {
+        try? WaitStatus.wait(for: pid)
     }
 }
 

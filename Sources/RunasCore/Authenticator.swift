@@ -2,9 +2,8 @@
 // password: up to three tries, each counted across runs (GuessThrottle)
 // and logged if wrong, a delay after each failure, then a refusal.
 // The check itself is the shadow file (default) or PAM (trait PAM).
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 public struct AuthenticationContext {
     public var caller: Account
@@ -40,6 +39,16 @@ public final class AuthenticatedCaller {
         }
         #endif
         return environment
+    }
+
+    /// Whether PAM is still open (a transaction, perhaps a session), so
+    /// that runas must outlive the command to close it.
+    public var mustFinish: Bool {
+        #if PAM
+        transaction != nil
+        #else
+        false
+        #endif
     }
 
     /// Closes the session (if one is open) and ends PAM.
@@ -137,6 +146,6 @@ struct FailedTries {
         let ms = Int.random(in: 1500...3000)
         var delay = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
         var remaining = timespec()
-        while nanosleep(&delay, &remaining) != 0 && errno == EINTR { delay = remaining }
+        while nanosleep(&delay, &remaining) != 0 && Errno.current == .interrupted { delay = remaining }
     }
 }

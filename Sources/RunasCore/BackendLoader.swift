@@ -6,65 +6,66 @@
 // owned by root and not writable by group or others. The checked
 // descriptor itself is then loaded through /proc/self/fd/N, so the file
 // cannot be swapped between check and load. The backend is never unloaded.
-#if canImport(Glibc)
-import Glibc
-#endif
 import CRunasBackendABI
+import CRunasBuildConfig
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 public struct LoadedBackend {
     public let path: String
     public let descriptor: UnsafePointer<runas_backend>
 
-    // Fields are read one by one through pointer(to:) (an older backend's
-    // record may be shorter than ours); key paths spelled with their
-    // Optional types, so no force-unwrap component sneaks into them.
     public var name: String {
-        let p: UnsafePointer<CChar>? = descriptor.pointer(to: \runas_backend.name)!.pointee
-        return p.map { String(cString: $0) } ?? "unnamed"
+        descriptor.pointee.name.map { String(cString: $0) } ?? "unnamed"
     }
     public var version: String {
-        let p: UnsafePointer<CChar>? = descriptor.pointer(to: \runas_backend.version)!.pointee
-        return p.map { String(cString: $0) } ?? "unknown"
+        descriptor.pointee.version.map { String(cString: $0) } ?? "unknown"
     }
-    public var abi: String { "\(descriptor.pointer(to: \.abi_major)!.pointee).\(descriptor.pointer(to: \.abi_minor)!.pointee)" }
+    public var abi: String { "\(descriptor.pointee.abi_major).\(descriptor.pointee.abi_minor)" }
 
     /// The backend runs the command as a child and returns its status
     /// (ABI 1.1 flag; a 1.0 backend is taken to replace the process).
     public var waitsForCommand: Bool {
-        guard BackendLoader.has(descriptor, \.flags) else { return false }
-        return descriptor.pointer(to: \.flags)!.pointee & RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue != 0
+        runas_backend_record_flags(descriptor) & RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue != 0
     }
 }
 
+// (The record is read through `descriptor.pointee.field`, which reads that
+// one field where it lies, never a copy of the whole record: an older
+// backend's record may be shorter than ours. Fields after 1.0 are read in
+// C, behind RUNAS_HAS_FIELD: backend_record.c.)
+
 public enum BackendLoader {
-    public static var configuredPath: String { String(cString: runas_config_backend_path()) }
+    public static var configuredPath: String { String(cString: runas_build_backend_path()) }
 
     public static func load(path: String = configuredPath) throws(Failure) -> LoadedBackend {
         guard path.hasPrefix("/") else { throw Failure("backend path \(path) is not absolute") }
         try checkDirectories(of: path)
         var resolvedBuffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard realpath(path, &resolvedBuffer) != nil else {
-            throw Failure("no usable backend: \(path): \(describeErrno(errno))")
+            throw Failure("no usable backend: \(path): \(Errno.current.description)")
         }
         let resolved = String(cString: &resolvedBuffer)
         if resolved != path { try checkDirectories(of: resolved) }
 
-        let fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw Failure("no usable backend: \(path): \(describeErrno(errno))") }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw Failure("backend \(path): \(describeErrno(errno))") }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw Failure("backend \(path) is not a regular file") }
-        guard st.st_uid == 0 else { throw Failure("backend \(path) is not owned by root, refusing to load it") }
-        guard st.st_mode & 0o022 == 0 else {
+        let file: FileDescriptor
+        do throws(Errno) { file = try FileDescriptor.open(resolved, O_RDONLY | O_NOFOLLOW) } catch {
+            throw Failure("no usable backend: \(path): \(error.description)")
+        }
+        let st: FileStatus
+        do throws(Errno) { st = try file.status() } catch { throw Failure("backend \(path): \(error.description)") }
+        guard st.isRegularFile else { throw Failure("backend \(path) is not a regular file") }
+        guard st.owner == 0 else { throw Failure("backend \(path) is not owned by root, refusing to load it") }
+        guard st.isRootOwnedAndOnlyRootWritable else {
             throw Failure("backend \(path) is writable by group or others, refusing to load it")
         }
 
-        guard let handle = dlopen("/proc/self/fd/\(fd)", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+        // The descriptor is closed on every path out (FileDescriptor).
+        guard let handle = dlopen("/proc/self/fd/\(file.rawValue)", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let why = dlerror().map { String(cString: $0) } ?? "unknown error"
             throw Failure("cannot load backend \(path): \(why)")
         }
-        close(fd)
         return try entry(handle, path: path)
     }
 
@@ -80,27 +81,18 @@ public enum BackendLoader {
         }
         let function = unsafeBitCast(symbol, to: runas_backend_entry_v1.self)
         guard let descriptor = function() else { throw Failure("backend \(path) returned no descriptor") }
-        // Field by field: a backend of an older minor version has a shorter
-        // record, so it is never copied whole.
-        let magic = descriptor.pointer(to: \.magic)!.pointee
-        let major = descriptor.pointer(to: \.abi_major)!.pointee
-        let minor = descriptor.pointer(to: \.abi_minor)!.pointee
+        let magic = descriptor.pointee.magic
+        let major = descriptor.pointee.abi_major
+        let minor = descriptor.pointee.abi_minor
         guard magic == RUNAS_BACKEND_MAGIC else { throw Failure("\(path) is not a runas backend (bad magic)") }
         guard major == UInt16(RUNAS_BACKEND_ABI_MAJOR) else {
             throw Failure("backend \(path) was built for ABI \(major).\(minor), this runas speaks ABI \(ours)")
         }
         // Every 1.0 field must be there; later ones are read only if present.
-        guard has(descriptor, \.run), descriptor.pointer(to: \.name)!.pointee != nil,
-              descriptor.pointer(to: \.run)!.pointee != nil else {
+        guard runas_backend_record_is_complete(descriptor) != 0 else {
             throw Failure("backend \(path) has an incomplete descriptor")
         }
         return LoadedBackend(path: path, descriptor: descriptor)
-    }
-
-    /// Whether the record, by its struct_size, contains the field.
-    static func has<T>(_ d: UnsafePointer<runas_backend>, _ field: KeyPath<runas_backend, T>) -> Bool {
-        let end = MemoryLayout<runas_backend>.offset(of: field)! + MemoryLayout<T>.size
-        return Int(d.pointer(to: \.struct_size)!.pointee) >= end
     }
 
     /// Each directory from / down to the file's parent must be root-owned
@@ -116,11 +108,11 @@ public enum BackendLoader {
             dirs.append(prefix)
         }
         for dir in dirs {
-            var st = stat()
-            guard stat(dir, &st) == 0 else {
-                throw Failure("no usable backend: \(dir): \(describeErrno(errno))")
+            let st: FileStatus
+            do throws(Errno) { st = try FileStatus.of(dir) } catch {
+                throw Failure("no usable backend: \(dir): \(error.description)")
             }
-            guard st.st_uid == 0, st.st_mode & 0o022 == 0 else {
+            guard st.isRootOwnedAndOnlyRootWritable else {
                 throw Failure("backend directory \(dir) is not root-owned or is writable by others, refusing to load \(path)")
             }
         }

@@ -1,10 +1,9 @@
 // BackendRequest.swift: the runas_request handed to the backend, built in
 // C memory the core owns, and released (environment strings wiped) when
 // the backend returns; a backend that execs never returns.
-#if canImport(Glibc)
-import Glibc
-#endif
 import CRunasBackendABI
+import CRunasLibc
+import SystemEdge
 
 public struct CommandPlan {
     public var caller: Account

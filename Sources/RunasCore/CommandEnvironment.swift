@@ -10,11 +10,12 @@
 //     PS1 from RUNAS_PS1 or SUDO_PS1),
 //  5. --env VAR=VALUE and VAR=VALUE words, set explicitly by the caller,
 //  6. /etc/runas.env, the administrator's overrides (EnvFile).
+import CRunasBuildConfig
 
 public enum CommandEnvironment {
     /// The only PATH a command started by runas sees, and where runas itself
     /// looks up commands. The caller's PATH never reaches a root child.
-    public static let safePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    public static var safePath: String { String(cString: runas_build_safe_path()) }
 
     /// Kept from the caller when present (plus LC_*).
     static let kept: Set<String> = [

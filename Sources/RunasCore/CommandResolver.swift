@@ -2,9 +2,8 @@
 // the program to run. A word without "/" is looked up only in the fixed
 // safe PATH, never the caller's. Not found: 127; found but not executable:
 // 126 (the exit statuses a shell uses).
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 public enum CommandResolver {
     public static func resolve(_ word: [UInt8], cwd: [UInt8]) throws(Failure) -> [UInt8] {
@@ -54,10 +53,12 @@ public enum CommandResolver {
             $0.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &st) }
         }
         if rc != 0 {
-            return errno == ENOENT || errno == ENOTDIR ? .missing : .notExecutable(describeErrno(errno))
+            let error = Errno.current
+            return error == .noSuchFile || error.rawValue == ENOTDIR ? .missing : .notExecutable(error.description)
         }
-        if st.st_mode & S_IFMT == S_IFDIR { return .notExecutable("is a directory") }
-        if st.st_mode & S_IFMT != S_IFREG || st.st_mode & 0o111 == 0 {
+        let status = FileStatus(st)
+        if status.isDirectory { return .notExecutable("is a directory") }
+        if !status.isRegularFile || status.permissions & 0o111 == 0 {
             return .notExecutable("Permission denied")
         }
         return .executable

@@ -3,9 +3,8 @@
 // with all three redirected the controlling terminal still exists (runas
 // prompts on /dev/tty then), and its name comes from the tty_nr field of
 // /proc/self/stat, matched to a device node, as sudo finds it.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 enum ControllingTerminal {
     /// "/dev/pts/3", or nil when runas has no terminal at all.
@@ -28,25 +27,13 @@ enum ControllingTerminal {
 
     /// Whether this process has a controlling terminal (/dev/tty opens).
     static func isPresent() -> Bool {
-        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        close(fd)
-        return true
+        (try? FileDescriptor.open("/dev/tty", O_RDWR | O_NOCTTY)) != nil
     }
 
     /// tty_nr, the 7th field of /proc/self/stat (after "pid (comm)").
     static func deviceNumber() -> UInt32? {
-        let fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 512)
-        while bytes.count < 4096 {
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
+        guard let file = try? FileDescriptor.open("/proc/self/stat", O_RDONLY),
+              let bytes = try? file.readAll(limit: 4096) else { return nil }
         return ttyField(ofStat: bytes)
     }
 
@@ -62,10 +49,9 @@ enum ControllingTerminal {
     }
 
     static func isCharacterDevice(_ path: String, major: UInt32, minor: UInt32) -> Bool {
-        var st = stat()
-        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFCHR else { return false }
+        guard let st = try? FileStatus.of(path, followingSymlinks: false), st.isCharacterDevice else { return false }
         // glibc's dev_t layout (major(3), minor(3) are macros Swift cannot call).
-        let rdev = UInt64(st.st_rdev)
+        let rdev = UInt64(st.raw.st_rdev)
         let devMajor = UInt32(truncatingIfNeeded: ((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~UInt64(0xfff)))
         let devMinor = UInt32(truncatingIfNeeded: (rdev & 0xff) | ((rdev >> 12) & ~UInt64(0xff)))
         return devMajor == major && devMinor == minor

@@ -12,10 +12,10 @@
 // after authentication, and only if it is a regular file owned by root and
 // writable by nobody else; otherwise it is ignored with a warning. A line
 // that is not in this shape is skipped with a warning naming it.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasBuildConfig
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 public enum EnvFile {
     public static let maximumSize = 64 * 1024
@@ -89,38 +89,30 @@ public enum EnvFile {
     /// exist; nil with a warning if it is not a root-owned regular file
     /// that only root can write, or is too large.
     public static func read(path: String, warn: (String) -> Void) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)
-        if fd < 0 {
-            let err = errno
-            if err != ENOENT { warn("ignoring \(path): \(describeErrno(err))") }
+        let file: FileDescriptor
+        do throws(Errno) { file = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK) } catch {
+            if error != .noSuchFile { warn("ignoring \(path): \(error.description)") }
             return nil
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            warn("ignoring \(path): \(describeErrno(errno))")
+        do throws(Errno) {
+            let st = try file.status()
+            if !st.isRegularFile { warn("ignoring \(path): not a regular file"); return nil }
+            if st.owner != 0 { warn("ignoring \(path): not owned by root"); return nil }
+            if !st.isRootOwnedAndOnlyRootWritable { warn("ignoring \(path): writable by group or others"); return nil }
+            guard st.size <= maximumSize, let data = try file.readAll(limit: maximumSize) else {
+                warn("ignoring \(path): larger than \(maximumSize) bytes")
+                return nil
+            }
+            return data
+        } catch {
+            warn("ignoring \(path): \(error.description)")
             return nil
         }
-        if st.st_mode & S_IFMT != S_IFREG { warn("ignoring \(path): not a regular file"); return nil }
-        if st.st_uid != 0 { warn("ignoring \(path): not owned by root"); return nil }
-        if st.st_mode & 0o022 != 0 { warn("ignoring \(path): writable by group or others"); return nil }
-        if st.st_size > maximumSize { warn("ignoring \(path): larger than \(maximumSize) bytes"); return nil }
-        var data: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while data.count <= maximumSize {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { warn("ignoring \(path): \(describeErrno(errno))"); return nil }
-            if n == 0 { return data }
-            data += buffer[..<n]
-        }
-        warn("ignoring \(path): larger than \(maximumSize) bytes")
-        return nil
     }
 
     /// The configured file (fixed at build time), read and applied.
     public static func load(for target: Target) -> [EnvironmentAssignment] {
-        let path = String(cString: runas_config_env_file_path())
+        let path = String(cString: runas_build_env_file_path())
         let warn: (String) -> Void = { writeAll(2, "runas: warning: \($0)\n") }
         guard let text = read(path: path, warn: warn) else { return [] }
         return assignments(in: text, for: target, path: path, warn: warn)

@@ -1,10 +1,9 @@
 // Failure.swift: how runas refuses. Every refusal is one line on stderr,
 // "runas: <what went wrong>", and an exit status (1 unless the command
 // could not be found, 127, or executed, 126).
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
 import CRunasVisible
+import SystemEdge
 
 public struct Failure: Error, Equatable, Sendable {
     public var message: String
@@ -18,17 +17,6 @@ public struct Failure: Error, Equatable, Sendable {
         self.message = message
         self.exitStatus = exitStatus
         self.logReason = logReason
-    }
-}
-
-/// Writes raw bytes to a descriptor, retrying on EINTR and short writes.
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return }
-        offset += n
     }
 }
 
@@ -64,7 +52,4 @@ func visible(_ bytes: [UInt8]) -> String {
 func visible(_ s: String) -> String { visible(Array(s.utf8)) }
 
 /// strerror as a Swift string.
-func describeErrno(_ code: Int32) -> String {
-    guard let s = strerror(code) else { return "error \(code)" }
-    return String(cString: s)
-}
+func describeErrno(_ code: Int32) -> String { Errno(rawValue: code).description }

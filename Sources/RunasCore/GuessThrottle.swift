@@ -26,10 +26,10 @@
 // The directory is created by runas (root, 0700) if missing; runas never
 // follows a symlink there, and refuses to go on (fail closed) if the
 // directory or a record is not root's own, or cannot be used at all.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasBuildConfig
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 public enum GuessThrottle {
     public static let freeTries = 3
@@ -98,11 +98,9 @@ public enum GuessThrottle {
 
     /// The caller's record, open (and created if need be).
     public final class Record {
-        let fd: Int32
+        let file: FileDescriptor
 
-        init(fd: Int32) { self.fd = fd }
-
-        deinit { close(fd) }
+        init(_ file: consuming FileDescriptor) { self.file = file }
 
         /// Refuses, before any prompt, a caller who must still wait.
         public func check() throws(Failure) {
@@ -141,16 +139,18 @@ public enum GuessThrottle {
         /// Reads the tally under an exclusive lock and writes what `body`
         /// returns (nil: leave it) over it, in place.
         private func locked(_ body: (Tally) throws(Failure) -> Tally?) throws(Failure) {
-            while flock(fd, LOCK_EX) != 0 {
-                if errno != EINTR { throw GuessThrottle.unusable("lock", errno) }
+            let fd = file.rawValue
+            do throws(Errno) { _ = try retryingOnInterrupt { flock(fd, LOCK_EX) } } catch {
+                throw GuessThrottle.unusable("lock", error)
             }
             defer { _ = flock(fd, LOCK_UN) }
             var bytes = [UInt8](repeating: 0, count: 64)
-            var n: Int
-            repeat { n = pread(fd, &bytes, bytes.count, 0) } while n < 0 && errno == EINTR
-            guard n >= 0 else { throw GuessThrottle.unusable("read", errno) }
+            let n: Int
+            do throws(Errno) {
+                n = try file.read(into: &bytes, at: 0)
+            } catch { throw GuessThrottle.unusable("read", error) }
             guard let next = try body(Tally(parsing: Array(bytes.prefix(n)))) else { return }
-            try GuessThrottle.write(next, to: fd)
+            try GuessThrottle.write(next, to: file)
         }
     }
 
@@ -160,53 +160,56 @@ public enum GuessThrottle {
     /// them for the write and put back at once (the command gets the
     /// caller's limit). Where it cannot be (a hard limit below 32 bytes
     /// and no CAP_SYS_RESOURCE), nothing is written and the run refused.
-    static func write(_ tally: Tally, to fd: Int32) throws(Failure) {
+    static func write(_ tally: Tally, to file: borrowing FileDescriptor) throws(Failure) {
         let text = tally.text
         let needed = rlim_t(text.count)
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 else {
-            throw unusable("file size limit", errno)
+            throw unusable("file size limit", .current)
         }
         let lifted = limit.rlim_cur < needed
         if lifted {
             var enough = rlimit(rlim_cur: needed, rlim_max: max(limit.rlim_max, needed))
             guard setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &enough) == 0 else {
-                throw unusable("file size limit below \(needed) bytes", errno)
+                throw unusable("file size limit below \(needed) bytes", .current)
             }
         }
-        var written: Int
-        repeat { written = pwrite(fd, text, text.count, 0) } while written < 0 && errno == EINTR
-        let code = errno
+        let written: Result<Int, Errno>
+        do throws(Errno) {
+            written = .success(try file.write(text, at: 0))
+        } catch { written = .failure(error) }
         if lifted && setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) != 0 {
-            throw unusable("file size limit", errno)
+            throw unusable("file size limit", .current)
         }
-        guard written == text.count else { throw unusable("write", written < 0 ? code : EIO) }
+        switch written {
+        case .failure(let error): throw unusable("write", error)
+        case .success(let n) where n != text.count: throw unusable("write", Errno(rawValue: EIO))
+        case .success: return
+        }
     }
 
-    public static var directory: String { String(cString: runas_config_tally_directory()) }
+    public static var directory: String { String(cString: runas_build_tally_directory()) }
 
     /// Opens the caller's record: the directory must be a real directory
     /// (not a symlink) owned by root and writable by nobody else; the
     /// record a regular file owned by root, opened without following a
     /// symlink. Anything else refuses the run.
     public static func open(uid: UInt32, directory path: String = directory) throws(Failure) -> Record {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw unusable("create \(path)", errno) }
-        let dir = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard dir >= 0 else {
-            if errno == ENOTDIR || errno == ELOOP { throw notRootsOwn(path) }
-            throw unusable("open \(path)", errno)
+        if mkdir(path, 0o700) != 0 && libc_errno() != EEXIST { throw unusable("create \(path)", .current) }
+        let dir: FileDescriptor
+        do throws(Errno) { dir = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch {
+            if error.rawValue == ENOTDIR || error.rawValue == ELOOP { throw notRootsOwn(path) }
+            throw unusable("open \(path)", error)
         }
-        defer { close(dir) }
-        var st = stat()
-        guard fstat(dir, &st) == 0 else { throw unusable("stat \(path)", errno) }
-        guard st.st_uid == 0, st.st_mode & 0o022 == 0 else { throw notRootsOwn(path) }
-        let file = "\(path)/\(uid)"
-        let fd = try openRecord(in: dir, named: "\(uid)", shown: file)
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == 0, st.st_nlink == 1 else {
-            close(fd)
-            throw notRootsOwn(file)
+        let directoryStatus: FileStatus
+        do throws(Errno) { directoryStatus = try dir.status() } catch { throw unusable("stat \(path)", error) }
+        guard directoryStatus.isRootOwnedAndOnlyRootWritable else { throw notRootsOwn(path) }
+        let shown = "\(path)/\(uid)"
+        let file = try openRecord(in: dir, named: "\(uid)", shown: shown)
+        guard let st = try? file.status(), st.isRegularFile, st.owner == 0, st.linkCount == 1 else {
+            throw notRootsOwn(shown)
         }
-        return Record(fd: fd)
+        return Record(file)
     }
 
     /// The record, created whole if it does not exist yet: written as an
@@ -214,22 +217,27 @@ public enum GuessThrottle {
     /// parallel or however killed, ever sees it empty. (Were it created
     /// empty, a run killed before writing it would leave a record that
     /// must be read as "3 failures", locking out an innocent caller.)
-    static func openRecord(in dir: Int32, named name: String, shown: String) throws(Failure) -> Int32 {
+    static func openRecord(
+        in dir: borrowing FileDescriptor, named name: String, shown: String
+    ) throws(Failure) -> FileDescriptor {
         for _ in 0..<2 {
-            let fd = openat(dir, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-            if fd >= 0 { return fd }
-            if errno == ELOOP { throw notRootsOwn(shown) }
-            guard errno == ENOENT else { throw unusable("open \(shown)", errno) }
-            let fresh = runas_record_open_unnamed(dir, 0o600)
-            guard fresh >= 0 else { throw unusable("create \(shown)", errno) }
-            defer { close(fresh) }
+            do throws(Errno) {
+                return try FileDescriptor.open(name, in: dir, O_RDWR | O_NOFOLLOW | O_NONBLOCK)
+            } catch {
+                if error.rawValue == ELOOP { throw notRootsOwn(shown) }
+                guard error == .noSuchFile else { throw unusable("open \(shown)", error) }
+            }
+            let fresh: FileDescriptor
+            do throws(Errno) {
+                fresh = FileDescriptor(owning: try valueOrErrno { runas_record_open_unnamed(dir.rawValue, 0o600) })
+            } catch { throw unusable("create \(shown)", error) }
             try write(Tally(failures: 0, last: 0), to: fresh)
             // Another run may have linked its own first: then use that one.
-            if runas_record_link(fresh, dir, name) != 0 && errno != EEXIST {
-                throw unusable("create \(shown)", errno)
+            if runas_record_link(fresh.rawValue, dir.rawValue, name) != 0 && libc_errno() != EEXIST {
+                throw unusable("create \(shown)", .current)
             }
         }
-        throw unusable("open \(shown)", ENOENT)
+        throw unusable("open \(shown)", .noSuchFile)
     }
 
     /// A symlink, another owner, write access for others, not the right
@@ -239,8 +247,8 @@ public enum GuessThrottle {
                 + "refusing to count password tries there")
     }
 
-    static func unusable(_ what: String, _ code: Int32) -> Failure {
-        Failure("cannot count password tries (\(what): \(describeErrno(code)))")
+    static func unusable(_ what: String, _ error: Errno) -> Failure {
+        Failure("cannot count password tries (\(what): \(error.description))")
     }
 
     static func now() -> Int {

@@ -5,9 +5,8 @@
 // looked up with the caller's own rights. Asks for no password and runs
 // nothing: the answer is no secret, since anyone can read the group
 // database.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 enum Listing {
     /// Runs `body` with the caller's effective uid and gid (root stays the
@@ -30,13 +29,12 @@ enum Listing {
     }
 
     static func run(_ o: Options, caller: Account) throws(Failure) -> Never {
-        if caller.uid != 0 {
-            guard let wheel = Accounts.group(named: "wheel"), Accounts.isMember(caller, of: wheel) else {
-                writeAll(1, "\(caller.name) may not use runas (not a member of the group wheel)\n")
-                exit(1)
-            }
+        let standing = Policy.standing(of: caller)
+        guard standing.admitted else {
+            writeAll(1, "\(caller.name) may not use runas (not a member of the group wheel)\n")
+            exit(1)
         }
-        _ = try Runas.resolveTarget(o, caller: caller)  // -u/-g must name real accounts
+        _ = try Policy.resolveTarget(o, caller: caller)  // -u/-g must name real accounts
         let backend = try BackendLoader.load()
         if !o.command.isEmpty {
             // No password was asked: look the command up with the caller's
@@ -49,9 +47,8 @@ enum Listing {
             writeAll(1, Array(([path] + o.command.dropFirst()).joined(separator: [UInt8(ascii: " ")])) + [UInt8(ascii: "\n")])
             exit(0)
         }
-        let why = caller.uid == 0 ? "root" : "a member of the group wheel"
         writeAll(1, """
-            \(caller.name) may run any command as any user with runas (\(why))
+            \(caller.name) may run any command as any user with runas (\(standing.reason))
             backend: \(backend.name) \(backend.version) (ABI \(backend.abi)) at \(backend.path)
 
             """)

@@ -36,7 +36,7 @@ public struct Options: Equatable, Sendable {
     public var setEnvironment: [EnvironmentAssignment] = []
     /// --preserve-env LIST: names of caller variables to keep.
     public var preserveEnvironment: [String] = []
-    /// --pty / --no-pty; nil: the build's default (runas_config_use_pty).
+    /// --pty / --no-pty; nil: the build's default (runas_build_use_pty_default).
     public var pty: Bool?
     /// -D/--chdir DIR.
     public var directory: String?

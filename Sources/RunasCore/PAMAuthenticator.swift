@@ -9,10 +9,9 @@
 // target, credentials are established and the session opened, and both are
 // closed when the command has ended, as doas does.
 #if PAM
-#if canImport(Glibc)
-import Glibc
-#endif
 import CPAM
+import CRunasLibc
+import SystemEdge
 
 enum PAMAuthenticator {
     static func authenticate(_ context: AuthenticationContext) throws(Failure) -> AuthenticatedCaller {

@@ -8,10 +8,9 @@
 // SIGKILL) first restores the terminal, discarding a half-typed password,
 // then takes effect; a stop (^Z, SIGTTIN, SIGTTOU) restores the terminal,
 // stops, and after SIGCONT prompts again (prompt_signals.c).
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 public enum PasswordSource: Sendable, Equatable {
     case terminal
@@ -34,12 +33,10 @@ public enum PasswordPrompt {
         case .askpass(let program, let environment):
             return try AskpassHelper.read(prompt: prompt, program: program, environment: environment)
         case .terminal:
-            let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-            guard fd >= 0 else {
+            guard let tty = try? FileDescriptor.open("/dev/tty", O_RDWR | O_NOCTTY) else {
                 throw Failure("a terminal is required to read the password: use -S to read it from standard input, or -A")
             }
-            defer { close(fd) }
-            return try readFromTerminal(fd: fd, prompt: prompt, echo: echo)
+            return try readFromTerminal(fd: tty.rawValue, prompt: prompt, echo: echo)
         }
     }
 
@@ -47,8 +44,7 @@ public enum PasswordPrompt {
     public static func show(_ message: String, on source: PasswordSource) {
         let text = visible(message) + "\n"
         if source == .terminal {
-            let fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)
-            if fd >= 0 { writeAll(fd, text); close(fd); return }
+            if let tty = try? FileDescriptor.open("/dev/tty", O_WRONLY | O_NOCTTY) { writeAll(tty.rawValue, text); return }
         }
         writeAll(2, text)
     }
@@ -57,7 +53,7 @@ public enum PasswordPrompt {
         while true {
             var saved = termios()
             guard tcgetattr(fd, &saved) == 0 else {
-                throw Failure("cannot read terminal settings: \(describeErrno(errno))")
+                throw Failure("cannot read terminal settings: \(Errno.current.description)")
             }
             var asking = saved
             if !echo { asking.c_lflag &= ~tcflag_t(ECHO | ECHONL) }
@@ -76,9 +72,9 @@ public enum PasswordPrompt {
                 if isStop(early) { continue }
                 throw Failure("interrupted")
             default:
-                let code = errno
+                let error = Errno.current
                 runas_prompt_signals_release(0)
-                throw Failure("cannot turn off echo on the terminal: \(describeErrno(code))")
+                throw Failure("cannot turn off echo on the terminal: \(error.description)")
             }
             writeAll(fd, prompt)
             let outcome: LineOutcome
@@ -141,13 +137,16 @@ public enum PasswordPrompt {
             case 2: return .signal(signal)
             case 3: continue
             case -1:
-                if errno == EINTR { continue }
-                throw Failure("cannot read the password: \(describeErrno(errno))")
+                let error = Errno.current
+                if error == .interrupted { continue }
+                throw Failure("cannot read the password: \(error.description)")
             default: break
             }
-            let n = Glibc.read(fd, &byte, 1)
-            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-            if n < 0 { throw Failure("cannot read the password: \(describeErrno(errno))") }
+            let n: Int
+            do throws(Errno) { n = try retryingOnInterrupt { CRunasLibc.read(fd, &byte, 1) } } catch {
+                if error == .wouldBlock { continue }
+                throw Failure("cannot read the password: \(error.description)")
+            }
             if n == 0 { return sawAnything ? .line(secret) : .endOfInput }
             sawAnything = true
             if byte == UInt8(ascii: "\n") { return .line(secret) }

@@ -4,9 +4,8 @@
 // with sudo's escapes: %u the caller, %U the target, %h the short host
 // name, %H the full host name, %p whose password is asked (the caller's),
 // %% a percent sign. Any other % sequence stays as it is.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 public enum PromptText {
     public static func make(template: String?, caller: String, target: String, hostName: String = PromptText.hostName()) -> String {

@@ -6,11 +6,11 @@
 //   2. who is calling         6. authenticate (unless not needed)
 //   3. root or wheel?         7. resolve the command, build its environment
 //   4. target user and group  8. hand the request to the backend
-#if canImport(Glibc)
-import Glibc
-#endif
 import CRunasBackendABI
+import CRunasBuildConfig
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 public enum Runas {
     public static func main(arguments: [[UInt8]], environment: [[UInt8]]) -> Never {
@@ -29,7 +29,32 @@ public enum Runas {
     }
 
     static func run(arguments: [[UInt8]], environment: [[UInt8]]) throws(Failure) -> Never {
+        // 1. parse argv (--help, --version, --check and -k stop here)
         let options = try OptionParser.parse(arguments)
+        try answerWithoutRunning(options)
+        // 2. who is calling (-l stops here)
+        let caller = try identifyCaller()
+        if options.mode == .list { try Listing.run(options, caller: caller) }
+        let tty = ControllingTerminal.name()
+        let cwd = workingDirectory(options)
+        SystemLog.subject = logSubject(options, caller: caller, tty: tty, cwd: cwd)
+        // 3. root or wheel?
+        try Policy.requireAdmitted(caller)
+        // 4. target user and group
+        let target = try resolveTarget(options, caller: caller)
+        // 5. load and check the backend
+        let backend = try loadBackend()
+        // 6. authenticate (unless not needed)
+        let login = try authenticate(options, caller: caller, target: target, tty: tty,
+                                     backend: backend, environment: environment)
+        // 7. resolve the command, build its environment
+        let plan = try plan(options, caller: caller, target: target, cwd: cwd, login: login, environment: environment)
+        // 8. hand the request to the backend
+        try start(plan, with: backend, login: login)
+    }
+
+    /// Step 1: the modes that answer without running anything as anyone.
+    static func answerWithoutRunning(_ options: Options) throws(Failure) {
         switch options.mode {
         case .help:
             writeAll(1, Version.usage)
@@ -42,98 +67,138 @@ public enum Runas {
             // -k/-K alone: runas keeps no credentials, so there is nothing to forget.
             exit(0)
         case .list, .run:
-            break
+            return
         }
-        // Without root, nothing below can work, and the first thing to fail
-        // (the shadow file, PAM) would name the wrong problem.
+    }
+
+    /// Step 2. Without root, nothing below can work, and the first thing
+    /// to fail (the shadow file, PAM) would name the wrong problem.
+    static func identifyCaller() throws(Failure) -> Account {
         guard geteuid() == 0 else {
             throw Failure("runas must be owned by root and have the setuid bit")
         }
-
         guard let caller = Accounts.user(uid: getuid()) else {
             throw Failure("you (uid \(getuid())) are not in the user database")
         }
-        if options.mode == .list { try Listing.run(options, caller: caller) }
-        let tty = ControllingTerminal.name()
-        let cwd = workingDirectory(options)
-        SystemLog.subject = LogSubject(
+        return caller
+    }
+
+    /// Who and what the log lines name, as far as known now.
+    static func logSubject(_ options: Options, caller: Account, tty: String?, cwd: [UInt8]) -> LogSubject {
+        LogSubject(
             user: caller.name, tty: tty, cwd: cwd,
             target: options.user ?? (options.group != nil ? caller.name : "root"),
             group: options.group,
             environment: options.setEnvironment.isEmpty ? nil : Array(options.setEnvironment.map {
                 Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }.joined(separator: [UInt8(ascii: " ")])),
             command: options.command.isEmpty ? Array("(shell)".utf8) : Array(options.command.joined(separator: [UInt8(ascii: " ")])))
-        try requireWheel(caller)
-        let (target, group) = try resolveTarget(options, caller: caller)
-        SystemLog.subject?.target = target.name
-        if options.group != nil { SystemLog.subject?.group = group.name }
-        let groups = [group.gid] + Accounts.groups(of: target).filter { $0 != group.gid }
+    }
 
-        let backend: LoadedBackend
+    /// The account the command runs as, its group, and every gid it gets.
+    struct Target {
+        var account: Account
+        var group: GroupEntry
+        var groups: [UInt32]
+    }
+
+    /// Step 4.
+    static func resolveTarget(_ options: Options, caller: Account) throws(Failure) -> Target {
+        let (account, group) = try Policy.resolveTarget(options, caller: caller)
+        SystemLog.subject?.target = account.name
+        if options.group != nil { SystemLog.subject?.group = group.name }
+        let groups = [group.gid] + Accounts.groups(of: account).filter { $0 != group.gid }
+        return Target(account: account, group: group, groups: groups)
+    }
+
+    /// Step 5 (a refusal is logged as the backend's).
+    static func loadBackend() throws(Failure) -> LoadedBackend {
         do {
-            backend = try BackendLoader.load()
+            return try BackendLoader.load()
         } catch {
             throw Failure(error.message, log: "backend refused: \(error.message)")
         }
+    }
 
-        let needed = needsPassword(caller: caller, target: target, groups: groups, backend: backend)
-        let login = try Authenticator.authenticate(AuthenticationContext(
+    /// Step 6.
+    static func authenticate(
+        _ options: Options, caller: Account, target: Target, tty: String?,
+        backend: LoadedBackend, environment: [[UInt8]]
+    ) throws(Failure) -> AuthenticatedCaller {
+        let needed = needsPassword(caller: caller, target: target.account, groups: target.groups, backend: backend)
+        return try Authenticator.authenticate(AuthenticationContext(
             caller: caller,
             source: needed ? try passwordSource(options, environment: environment) : .terminal,
             nonInteractive: options.nonInteractive,
             prompt: PromptText.make(
                 template: PromptText.template(option: options.prompt, environment: environment),
-                caller: caller.name, target: target.name),
+                caller: caller.name, target: target.account.name),
             // No password, no PAM session: pam_limits and friends would give
             // a caller who proved nothing more than they have (root excepted).
             tty: tty, needsPassword: needed, wantsSession: backend.waitsForCommand && (needed || caller.uid == 0)))
+    }
 
+    /// Step 7: the program, its arguments and environment, where it runs,
+    /// and how (the request flags). Opens the PAM session, if there is one.
+    static func plan(
+        _ options: Options, caller: Account, target: Target, cwd: [UInt8],
+        login: AuthenticatedCaller, environment: [[UInt8]]
+    ) throws(Failure) -> CommandPlan {
+        let account = target.account
         // -i runs in the target's home; everything else where asked (-D) or here.
-        let directory = options.login ? Array(target.home.utf8) : cwd
-        let (path, argv) = try command(options, target: target, cwd: directory, environment: environment)
+        let directory = options.login ? Array(account.home.utf8) : cwd
+        let (path, argv) = try command(options, target: account, cwd: directory, environment: environment)
         let commandLine = Array(([path] + argv.dropFirst()).joined(separator: [UInt8(ascii: " ")]))
         SystemLog.subject?.command = commandLine
-        let pamEnvironment = try login.openSession(for: target)
+        let pamEnvironment = try login.openSession(for: account)
         let env = CommandEnvironment.build(
             callerEnvironment: environment, options: options,
-            context: .init(caller: caller, target: target, commandLine: commandLine),
+            context: .init(caller: caller, target: account, commandLine: commandLine),
             pamEnvironment: pamEnvironment,
-            overrides: EnvFile.load(for: .init(user: target.name, uid: target.uid, group: group.name, gid: group.gid)))
-
-        var flags: UInt32 = 0
-        if options.shell || options.login { flags |= RUNAS_REQUEST_SHELL.rawValue }
-        if options.login { flags |= RUNAS_REQUEST_LOGIN_SHELL.rawValue }
-        if options.directory != nil { flags |= RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue }
-        if isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1 { flags |= RUNAS_REQUEST_TTY.rawValue }
+            overrides: EnvFile.load(for: .init(user: account.name, uid: account.uid,
+                                               group: target.group.name, gid: target.group.gid)))
         // Another user's command on our terminal could push keystrokes into
         // it (TIOCSTI) or read what we type after it ends: give it its own.
         // "Our terminal" is the controlling one, even when stdin, stdout and
         // stderr are all redirected: the command could still open /dev/tty.
         let onTerminal = isatty(0) == 1 || isatty(1) == 1 || isatty(2) == 1 || ControllingTerminal.isPresent()
-        if wantsPty(onTerminal: onTerminal, otherUser: target.uid != caller.uid,
-                    option: options.pty, buildDefault: runas_config_use_pty() != 0) {
-            flags |= RUNAS_REQUEST_USE_PTY.rawValue
-        }
-
-        let request = BackendRequest.make(CommandPlan(
-            caller: caller, target: target, group: group, groups: groups,
+        let usePty = wantsPty(onTerminal: onTerminal, otherUser: account.uid != caller.uid,
+                              option: options.pty, buildDefault: runas_build_use_pty_default() != 0)
+        let flags = requestFlags(options, allStdioTerminals: isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1,
+                                 usePty: usePty, mustOutliveCommand: login.mustFinish)
+        return CommandPlan(
+            caller: caller, target: account, group: target.group, groups: target.groups,
             commandPath: path, argv: argv, environment: env,
             pamEnvironment: pamEnvironment.isEmpty ? nil : pamEnvironment,
-            cwd: directory, flags: flags))
+            cwd: directory, flags: flags)
+    }
+
+    /// The request's flags. The command may take over this process (exec
+    /// in place) when nothing has to happen here once it runs: no pty to
+    /// serve and no PAM to close.
+    static func requestFlags(
+        _ options: Options, allStdioTerminals: Bool, usePty: Bool, mustOutliveCommand: Bool
+    ) -> UInt32 {
+        var flags: UInt32 = 0
+        if options.shell || options.login { flags |= RUNAS_REQUEST_SHELL.rawValue }
+        if options.login { flags |= RUNAS_REQUEST_LOGIN_SHELL.rawValue }
+        if options.directory != nil { flags |= RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue }
+        if allStdioTerminals { flags |= RUNAS_REQUEST_TTY.rawValue }
+        if usePty { flags |= RUNAS_REQUEST_USE_PTY.rawValue }
+        if !usePty && !mustOutliveCommand { flags |= RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue }
+        return flags
+    }
+
+    /// Step 8: the log line, then the backend. It either replaces this
+    /// process (exec in place, or a service manager's client) or returns
+    /// the command's wait status; either way everything is put away once,
+    /// here, before runas leaves with that status or the error.
+    static func start(_ plan: CommandPlan, with backend: LoadedBackend, login: AuthenticatedCaller) throws(Failure) -> Never {
+        let request = BackendRequest.make(plan)
         SystemLog.success()
-        let status: Int32
-        do {
-            status = try hand(request, to: backend)
-        } catch {
-            BackendRequest.release(request)
-            login.finish()
-            throw error
-        }
+        let outcome = Result { () throws(Failure) -> Int32 in try hand(request, to: backend) }
         BackendRequest.release(request)
-        // The command has ended (a backend that execs never gets here):
-        // close the PAM session, then leave with the command's status.
         login.finish()
-        exitLike(status)
+        exitLike(try outcome.get())
     }
 
     /// Where the password comes from: -S, -A (the helper named in the
@@ -155,46 +220,6 @@ public enum Runas {
         let backend = try BackendLoader.load()
         writeAll(1, "backend: \(backend.name) \(backend.version) (ABI \(backend.abi)) at \(backend.path)\n")
         exit(0)
-    }
-
-    /// Only root and members of wheel (by the group database) get further.
-    static func requireWheel(_ caller: Account) throws(Failure) {
-        if caller.uid == 0 { return }
-        guard let wheel = Accounts.group(named: "wheel") else {
-            throw Failure("there is no group wheel, so only root may use runas", log: "no group wheel")
-        }
-        guard Accounts.isMember(caller, of: wheel) else {
-            throw Failure("\(caller.name) is not in the wheel group", log: "user NOT in wheel")
-        }
-    }
-
-    /// -u (default root; the caller with -g alone, as sudo does) and -g
-    /// (default the target's primary group). Unknown names and unassigned
-    /// ids are refused before any prompt.
-    static func resolveTarget(_ o: Options, caller: Account) throws(Failure) -> (Account, GroupEntry) {
-        let target: Account
-        if let u = o.user {
-            guard let a = Accounts.resolveUser(try IdSpec.parse(u, what: "user")) else {
-                throw Failure("unknown user: \(visible(u))")
-            }
-            target = a
-        } else if o.group != nil {
-            target = caller
-        } else {
-            guard let root = Accounts.user(uid: 0) else { throw Failure("unknown user: root") }
-            target = root
-        }
-        let group: GroupEntry
-        if let g = o.group {
-            guard let entry = Accounts.resolveGroup(try IdSpec.parse(g, what: "group")) else {
-                throw Failure("unknown group: \(visible(g))")
-            }
-            group = entry
-        } else {
-            group = Accounts.group(gid: target.gid)
-                ?? GroupEntry(name: String(target.gid), gid: target.gid, members: [])
-        }
-        return (target, group)
     }
 
     /// Root is never asked. Anyone else is asked unless the run gains
@@ -222,7 +247,7 @@ public enum Runas {
     /// Whether the command gets a pseudo-terminal of its own: only when
     /// runas is on a terminal; --pty asks for one whoever the target is,
     /// --no-pty refuses it, and otherwise another user's command gets one
-    /// if the build says so (runas_config_use_pty).
+    /// if the build says so (runas_build_use_pty_default).
     static func wantsPty(onTerminal: Bool, otherUser: Bool, option: Bool?, buildDefault: Bool) -> Bool {
         guard onTerminal else { return false }
         if let option { return option }
@@ -261,7 +286,7 @@ public enum Runas {
     static func hand(_ request: UnsafeMutablePointer<runas_request>, to backend: LoadedBackend) throws(Failure) -> Int32 {
         var status: Int32 = 0
         var error = runas_error()
-        guard let run = backend.descriptor.pointer(to: \.run)!.pointee else {
+        guard let run = backend.descriptor.pointee.run else {
             throw Failure("backend \(backend.path) has no run function")
         }
         let rc = run(request, &status, &error)
@@ -282,27 +307,27 @@ public enum Runas {
     /// Exit with the command's status; if a signal killed it, die of the
     /// same signal (without a core file) so the caller's shell sees 128+N.
     static func exitLike(_ status: Int32) -> Never {
-        let signal = status & 0x7f
-        if signal == 0 { exit((status >> 8) & 0xff) }
-        if signal != 0x7f {
+        switch WaitStatus(status) {
+        case .exited(let code): exit(code)
+        case .signaled(let signal, _):
             var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
             setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
-            Glibc.signal(signal, SIG_DFL)
+            _ = libc_signal_default(signal)
             var set = sigset_t()
             sigemptyset(&set)
             sigaddset(&set, signal)
             sigprocmask(SIG_UNBLOCK, &set, nil)
             kill(getpid(), signal)
             exit(128 + signal)
+        case .stopped, .other: exit(1)
         }
-        exit(1)
     }
 
     /// Descriptors 0, 1 and 2 are open before anything else is, so no file
     /// runas opens can become someone's stdin, stdout or stderr.
     static func ensureStandardDescriptors() {
-        for fd: Int32 in [0, 1, 2] where fcntl(fd, F_GETFD) < 0 {
-            let opened = open("/dev/null", O_RDWR)
+        for fd: Int32 in [0, 1, 2] where libc_fcntl(fd, F_GETFD, 0) < 0 {
+            let opened = libc_open("/dev/null", O_RDWR, 0)
             if opened < 0 { exit(1) }
             if opened != fd { dup2(opened, fd); close(opened) }
         }

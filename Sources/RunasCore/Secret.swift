@@ -1,8 +1,7 @@
 // Secret.swift: a bounded, NUL-terminated buffer for a password, wiped
 // (explicit_bzero) before its memory is released.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 public final class Secret {
     /// Longest password kept: 511 bytes, the most libxcrypt hashes (its

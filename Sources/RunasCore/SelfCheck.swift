@@ -1,10 +1,10 @@
 // SelfCheck.swift: runas --check, a self-diagnosis anyone can run. Reads,
 // never changes anything and asks for no password. One line per check,
 // "ok" or "FAIL" with what to do; exit 0 only when every check passes.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasBuildConfig
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 struct SelfCheck {
     private var failures = 0
@@ -29,20 +29,19 @@ struct SelfCheck {
         let backend = checkBackend()
         checkWheel()
         #if PAM
-        let pam = String(cString: runas_config_pam_config_path())
+        let pam = String(cString: runas_build_pam_config_path())
         report(Self.fileExists(pam), "PAM service file \(pam) exists",
                fix: "create it: ./install.sh --pam-config (or see README, 'PAM')")
         #endif
-        if let backend, let program = runas_config_service_manager_path(backend.name) {
+        if let backend, let program = runas_build_service_manager_path(backend.name) {
             let path = String(cString: program)
             report(access(path, X_OK) == 0, "\(backend.name) program \(path) exists",
                    fix: "install systemd (apt install systemd), or install the scopex backend")
-            let systemctl = String(cString: runas_config_systemctl_path())
+            let systemctl = String(cString: runas_build_systemctl_path())
             report(access(systemctl, X_OK) == 0, "systemctl \(systemctl) exists (passes signals on to the command)",
                    fix: "install systemd (apt install systemd)")
             // sd_booted(3)'s test: systemd creates this directory when it is PID 1.
-            var st = stat()
-            report(lstat("/run/systemd/system", &st) == 0 && st.st_mode & S_IFMT == S_IFDIR,
+            report((try? FileStatus.of("/run/systemd/system", followingSymlinks: false))?.isDirectory == true,
                    "systemd is running (/run/systemd/system)",
                    fix: "the \(backend.name) backend needs systemd as the service manager; install the scopex backend instead")
         }
@@ -56,15 +55,15 @@ struct SelfCheck {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         let path = n > 0 ? String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "runas"
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            report(false, "runas binary", fix: "cannot stat \(path): \(describeErrno(errno))")
+        let st: FileStatus
+        do throws(Errno) { st = try FileStatus.of(path) } catch {
+            report(false, "runas binary", fix: "cannot stat \(path): \(error.description)")
             return
         }
-        let mode = String(st.st_mode & 0o7777, radix: 8)
-        report(st.st_uid == 0 && st.st_mode & S_ISUID != 0, "\(path) is setuid root (mode \(mode))",
+        let mode = String(st.permissions, radix: 8)
+        report(st.owner == 0 && st.permissions & libc_s_isuid != 0, "\(path) is setuid root (mode \(mode))",
                fix: "chown root:wheel \(path) && chmod 4750 \(path) (install.sh does this)")
-        report(st.st_mode & 0o022 == 0, "\(path) is writable only by root",
+        report(st.isRootOwnedAndOnlyRootWritable, "\(path) is writable only by root",
                fix: "chmod go-w \(path)")
         report(geteuid() == 0, "runas runs with effective uid 0",
                fix: "the file system holding \(path) may be mounted nosuid; install runas elsewhere")
@@ -85,16 +84,16 @@ struct SelfCheck {
     }
 
     private mutating func checkWheel() {
-        let wheel = Accounts.group(named: "wheel")
-        report(wheel != nil, "the group wheel exists", fix: "groupadd --system wheel")
+        report(Accounts.group(named: "wheel") != nil, "the group wheel exists", fix: "groupadd --system wheel")
         guard let me = Accounts.user(uid: getuid()) else {
             report(false, "you (uid \(getuid())) are in the user database", fix: "ask your administrator")
             return
         }
-        if me.uid == 0 {
+        let standing = Policy.standing(of: me)
+        if standing == .root {
             report(true, "you are root (no wheel membership needed)", fix: "")
         } else {
-            report(wheel.map { Accounts.isMember(me, of: $0) } ?? false, "you (\(me.name)) are a member of wheel",
+            report(standing.admitted, "you (\(me.name)) are a member of wheel",
                    fix: "as root: usermod -aG wheel \(me.name), then log in again")
         }
     }

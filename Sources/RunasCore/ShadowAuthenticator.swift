@@ -1,10 +1,9 @@
 // ShadowAuthenticator.swift: checks a password against the caller's
 // /etc/shadow entry with libcrypt: one hash computation (crypt_rn), compared
 // in constant time. Locked, empty and expired entries never match.
-#if canImport(Glibc)
-import Glibc
-#endif
 import CCrypt
+import CRunasLibc
+import SystemEdge
 
 public enum ShadowVerdict: Equatable, Sendable {
     case match
@@ -17,7 +16,7 @@ public enum ShadowVerdict: Equatable, Sendable {
 public enum ShadowAuthenticator {
     /// The caller's shadow entry, or nil.
     public static func entry(for user: String) -> spwd? {
-        errno = 0
+        libc_set_errno(0)
         return getspnam(user)?.pointee
     }
 

@@ -7,9 +7,8 @@
 // With a command, its words are joined by spaces and passed as "-c", so
 // the shell parses them (as with sudo -s/-i); without one, the shell is
 // interactive.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
+import SystemEdge
 
 public struct ShellCommand: Equatable, Sendable {
     /// The shell's path, as found (resolved later like any command).

@@ -13,10 +13,9 @@
 // overrides and bytes that are not UTF-8 become \xNN / \u{NNNN}). What is
 // logged about a run (the subject) fills in as runas learns it: the
 // command as typed until it is resolved, then its full path.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
 import CRunasSupport
+import SystemEdge
 
 public struct LogSubject: Sendable {
     public var user: String

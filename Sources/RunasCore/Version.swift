@@ -1,8 +1,9 @@
 // Version.swift: what --version and --help print.
 import CRunasBackendABI
+import CRunasBuildConfig
 
 public enum Version {
-    public static let number = "0.2.0"
+    public static var number: String { String(cString: runas_build_version()) }
 
     /// The package traits this build was compiled with.
     public static var traits: [String] {

@@ -1,4 +1,4 @@
-// exit.swift: the cost of starting any Swift program linked the way the
-// runas core is (-static-stdlib): the runtime's own start-up (bench
-// reference row).
+// exit.swift: the cost of starting any Swift program built the way the
+// runas core is (Embedded Swift: no runtime, libc only): the bench's
+// reference row next to C's exit(0).
 print("", terminator: "")

@@ -38,7 +38,7 @@ extern "C" {
 /* "RNAS": first field of every versioned struct of this ABI. */
 #define RUNAS_BACKEND_MAGIC 0x524e4153u
 #define RUNAS_BACKEND_ABI_MAJOR 1
-#define RUNAS_BACKEND_ABI_MINOR 2
+#define RUNAS_BACKEND_ABI_MINOR 3
 
 /* True when a struct of the given (reader-known) type, as reported by its
  * struct_size field, is large enough to contain `field`. */
@@ -71,6 +71,14 @@ enum runas_request_flag {
      * command itself must honour it (it closes the TIOCSTI hole); a
      * service-manager backend decides by RUNAS_REQUEST_TTY. */
     RUNAS_REQUEST_USE_PTY = 1u << 4,
+    /* (ABI 1.3) Nothing has to happen in runas once the command has
+     * started: no pseudo-terminal to serve, no PAM session or transaction
+     * to close. A backend that starts the command itself may then switch
+     * ids and exec it in this very process, as setpriv and doas do,
+     * instead of forking and waiting: on success run() never returns. A
+     * failure still returns its status and error; the ids may already be
+     * the target's then, and the core only reports it and exits. */
+    RUNAS_REQUEST_MAY_EXEC_IN_PLACE = 1u << 5,
 };
 
 /* What the core asks the backend to run. Built and owned by the core. */

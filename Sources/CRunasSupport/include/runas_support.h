@@ -1,50 +1,30 @@
 /*
  * runas_support.h: the few things the core needs from C.
- *  - build-time configuration baked into the binary (backend path),
  *  - openlog/syslog wrappers (Swift cannot call C variadic functions, and
  *    openlog keeps its ident pointer),
  *  - the process start-up scrub of Swift runtime variables (startup.c),
  *  - the signal handling around the password prompt (prompt_signals.c),
  *  - starting the askpass helper without privilege (unprivileged_spawn.c),
- *  - creating a password-try record whole (record_file.c).
+ *  - creating a password-try record whole (record_file.c),
+ *  - reading a loaded backend's record field by field (backend_record.c).
  */
 #ifndef RUNAS_SUPPORT_H
 #define RUNAS_SUPPORT_H
 
-#include <sys/types.h>
+#include "runas_libc.h"     /* first: the same _GNU_SOURCE view of libc everywhere */
+#include "runas_backend.h"
 
-/* Absolute path of the backend shared object, fixed at build time from
- * PREFIX (-Xcc -DRUNAS_BACKEND_PATH=...). Never influenced at run time. */
-const char *runas_config_backend_path(void);
-
-/* 1 if commands run as another user on a terminal get a pseudo-terminal
- * of their own by default (--no-pty turns it off per run), else 0. */
-int runas_config_use_pty(void);
-
-/* /etc/runas.env: the administrator's environment overrides. */
-const char *runas_config_env_file_path(void);
-
-/* /run/runas: where the failed password tries of each caller are counted
- * (GuessThrottle.swift). */
-const char *runas_config_tally_directory(void);
+/* A loaded backend's record (backend_record.c): 1 if every 1.0 field is
+ * there (by struct_size) and name and run are set; its flags (ABI 1.1),
+ * or 0 when the record is too short to have them. */
+int runas_backend_record_is_complete(const runas_backend *b);
+uint32_t runas_backend_record_flags(const runas_backend *b);
 
 /* An unnamed regular file in dirfd (O_TMPFILE), and giving it a name
  * there (linkat AT_EMPTY_PATH; fails with EEXIST if the name is taken):
  * how a password-try record comes into being already written. */
 int runas_record_open_unnamed(int dirfd, mode_t mode);
 int runas_record_link(int fd, int dirfd, const char *name);
-
-/* /etc/pam.d/runas (only --check looks at it). */
-const char *runas_config_pam_config_path(void);
-
-/* The program a service-manager backend runs ("systemd-run", "run0"), as
- * the backends are built to find it; NULL for other backends. Only
- * --check uses it. */
-const char *runas_config_service_manager_path(const char *backend_name);
-
-/* systemctl, which those backends run to pass signals on to the command's
- * unit (the backends have their own copy of the path). Only --check uses it. */
-const char *runas_config_systemctl_path(void);
 
 /* openlog("runas", LOG_PID, LOG_AUTHPRIV), with a static ident. */
 void runas_openlog(void);

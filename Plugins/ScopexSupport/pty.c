@@ -24,30 +24,9 @@
  * command's wait status, which runas then sees as its child's.
  */
 #define _GNU_SOURCE
-#include <poll.h>
-#include <stdio.h>
-#include <sys/ioctl.h>
-#include <sys/resource.h>
-#include <termios.h>
-#include "backend_posix.h"
+#include "scopex_support.h"
 
 static int sigchld_pipe[2] = {-1, -1};
-static volatile sig_atomic_t winch_pending = 0;
-static volatile sig_atomic_t cont_pending = 0;
-
-/* Called from the relay handler in pty mode (posix.c). */
-void backend_pty_note_signal(int sig) {
-    if (sig == SIGWINCH)
-        winch_pending = 1;
-    if (sig == SIGCONT)
-        cont_pending = 1;
-    if (sigchld_pipe[1] >= 0) {
-        int saved = errno;
-        (void)write(sigchld_pipe[1], "s", 1);
-        errno = saved;
-    }
-}
-
 static void on_sigchld(int sig) {
     (void)sig;
     int saved = errno;
@@ -258,6 +237,8 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;     /* stops are wanted: no SA_NOCLDSTOP */
     sigaction(SIGCHLD, &sa, &old_chld);
+    /* The relay wakes this loop for SIGWINCH and SIGCONT (signal_relay.c). */
+    backend_relay_wake_on(sigchld_pipe[1]);
     /* The command may have ended or stopped already: look once at once. */
     (void)write(sigchld_pipe[1], "c", 1);
     int flags = fcntl(p->master, F_GETFL);
@@ -337,14 +318,10 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
             while (read(sigchld_pipe[0], junk, sizeof junk) > 0)
                 ;
         }
-        if (winch_pending) {
-            winch_pending = 0;
+        if (backend_relay_take_pending(SIGWINCH))
             copy_window_size(p);
-        }
-        if (cont_pending) {
-            cont_pending = 0;
+        if (backend_relay_take_pending(SIGCONT))
             go_raw(p);
-        }
         pid_t got = waitpid(child, status, WNOHANG);   /* the monitor never stops */
         if (got < 0 && errno != EINTR) {
             result = -1;
@@ -358,6 +335,7 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
     }
     go_cooked(p);
     sigaction(SIGCHLD, &old_chld, NULL);
+    backend_relay_wake_on(-1);
     close(sigchld_pipe[0]);
     close(sigchld_pipe[1]);
     sigchld_pipe[0] = sigchld_pipe[1] = -1;

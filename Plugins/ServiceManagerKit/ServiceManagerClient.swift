@@ -4,7 +4,11 @@
 // client's parent, names the unit itself (--unit=), and passes the signals
 // it gets on to the unit's main process with `systemctl kill`; it returns
 // when the client does, with the client's status (see unitStatus).
+import BackendKit
 import BackendPOSIX
+import CRunasBuildConfig
+import SystemEdge
+import UnitSignals
 
 /// "runas-<pid>-<8 hex digits>.service": known to runas before the unit
 /// exists, and unique enough not to meet a unit of an earlier run.
@@ -35,9 +39,9 @@ public func runServiceManagerClient(
         arguments.deallocateAll()
         environment.deallocateAll()
     }
-    var fds: [Int32] = [-1, -1]
-    if pipe2(&fds, O_CLOEXEC) != 0 {
-        return reportFailure(error, .systemError, errno: backend_errno(), "pipe")
+    let reports: ExecFailurePipe
+    do throws(Errno) { reports = try ExecFailurePipe.make() } catch let failure {
+        return reportFailure(error, .systemError, errno: failure.rawValue, "pipe")
     }
     var saved = sigset_t()
     backend_unit_signals_block(&saved)
@@ -46,39 +50,28 @@ public func runServiceManagerClient(
         environment.withTerminated { envp in
             let pid = fork()
             if pid == 0 {
-                close(fds[0])
+                reports.enterChild()
                 backend_unit_client_signals(&saved)
                 _ = execve(program, argv, envp)
-                var err = backend_errno()
-                _ = write(fds[1], &err, 4)
+                reports.send(.init(step: 0, errno: libc_errno()))
                 _exit(127)
             }
             return pid
         }
     }
-    let forkErrno = backend_errno()
-    close(fds[1])
-    // Nothing arrives when execve succeeds (the pipe closes on exec).
-    var execErrno: Int32 = 0
-    var got = 0
-    while client > 0 && got < 4 {
-        let n = withUnsafeMutableBytes(of: &execErrno) { read(fds[0], $0.baseAddress! + got, 4 - got) }
-        if n < 0 && backend_errno() == EINTR { continue }
-        if n <= 0 { break }
-        got += n
-    }
-    close(fds[0])
     if client < 0 {
+        let forkErrno = libc_errno()
+        reports.closeBoth()
         return reportFailure(error, .systemError, errno: forkErrno, "fork")
     }
     var status: Int32 = 0
-    if got == 4 {
-        while waitpid(client, &status, 0) < 0 && backend_errno() == EINTR {}
-        return reportFailure(error, .systemError, errno: execErrno, "cannot run", detail: program)
+    if let report = reports.receive() {
+        _ = try? WaitStatus.wait(for: client)
+        return reportFailure(error, .systemError, errno: report.errno, "cannot run", detail: program)
     }
     var forwarder = UnitSignalForwarder(unit: unit)
     guard forwarder.wait(for: client, status: &status) else {
-        return reportFailure(error, .systemError, errno: backend_errno(), "waitpid")
+        return reportFailure(error, .systemError, errno: libc_errno(), "waitpid")
     }
     waitStatus?.pointee = forwarder.unitStatus(clientStatus: status)
     return BackendStatus.ok.code
@@ -112,7 +105,7 @@ struct UnitSignalForwarder {
                 backend_unit_signals_drain()
                 return true
             }
-            if r < 0 && backend_errno() != EINTR { return false }
+            if r < 0 && libc_errno() != EINTR { return false }
             let timeout = pending.isEmpty ? -1 : Int32(max(0, min(nextAttempt - backend_monotonic_ms(), 1000)))
             var fromKernel: Int32 = 0
             let sig = backend_unit_next_signal(timeout, &fromKernel)
@@ -157,8 +150,7 @@ struct UnitSignalForwarder {
     /// it too, as the killer expects (128+N in a shell). Anything else is
     /// the command's own exit status, passed through.
     func unitStatus(clientStatus status: Int32) -> Int32 {
-        guard status & 0x7f == 0 else { return status }
-        let code = (status >> 8) & 0xff
+        guard case .exited(let code) = WaitStatus(status) else { return status }
         if code == 0 && firstClean != 0 { return firstClean }
         if code == 255 && firstOther != 0 { return firstOther }
         return status
@@ -167,7 +159,7 @@ struct UnitSignalForwarder {
     /// `systemctl kill --kill-whom=main-fail|all-fail --signal=SIGN UNIT`,
     /// quietly, for at most 5 s; true if a process of the unit got it.
     private func sendToUnit(_ p: Pending) -> Bool {
-        let program = backend_systemctl_path()!
+        let program = runas_build_systemctl_path()!
         var args = CStringList()
         args.append(cString: program)
         args.append("kill")

@@ -5,10 +5,7 @@
  * with sigtimedwait() together with SIGCHLD, and sends them to the unit
  * (ServiceManagerClient.swift); the client ignores them. */
 #define _GNU_SOURCE
-#include <stdio.h>
-#include <sys/random.h>
-#include <time.h>
-#include "backend_posix.h"
+#include "unit_signals.h"
 
 /* What kill(1), a timeout(1) or a closing session sends to end or poke a
  * command. No job-control signals: the unit has no terminal to stop on. */
@@ -108,71 +105,4 @@ int backend_wait_bounded(pid_t pid, int timeout_ms, int *status) {
         struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
         (void)sigtimedwait(&chld, NULL, &ts);
     }
-}
-
-int64_t backend_monotonic_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* write(), without dying of SIGPIPE when the reader is gone (runas must
- * go on passing signals on even if its stderr is a closed pipe). */
-void backend_write_quietly(int fd, const void *buf, size_t len) {
-    sigset_t pipe_set, saved;
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    sigprocmask(SIG_BLOCK, &pipe_set, &saved);
-    int was_pending = 0;
-    sigset_t pending;
-    if (sigpending(&pending) == 0)
-        was_pending = sigismember(&pending, SIGPIPE);
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        p += n;
-        len -= (size_t)n;
-    }
-    if (!was_pending) {
-        struct timespec zero = { 0, 0 };
-        (void)sigtimedwait(&pipe_set, NULL, &zero);
-    }
-    sigprocmask(SIG_SETMASK, &saved, NULL);
-}
-
-const char *backend_signal_abbrev(int sig) {
-    const char *name = sigabbrev_np(sig);
-    return name ? name : "";
-}
-
-uint32_t backend_random32(void) {
-    uint32_t value = 0;
-    if (getrandom(&value, sizeof value, GRND_NONBLOCK) != (ssize_t)sizeof value) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        value = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() << 16;
-    }
-    return value;
-}
-
-#ifndef RUNAS_SYSTEMCTL_PATH
-#define RUNAS_SYSTEMCTL_PATH "/usr/bin/systemctl"
-#endif
-
-const char *backend_systemctl_path(void) { return RUNAS_SYSTEMCTL_PATH; }
-
-int backend_null_stdio(void) {
-    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    for (int i = 0; i < 3; i++)
-        if (dup2(fd, i) < 0)
-            return -1;
-    if (fd > 2)
-        close(fd);
-    return 0;
 }

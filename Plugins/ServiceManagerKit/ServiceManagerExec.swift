@@ -4,7 +4,9 @@
 // command's environment travels as --setenv= arguments). A signal that
 // ends the client there ends the command too: the client's pseudo-terminal
 // hangs up. Without a terminal see ServiceManagerClient.swift.
+import BackendKit
 import BackendPOSIX
+import CRunasBuildConfig
 
 /// execve(program, argv, [PATH=<safe path>, TERM=<the command's TERM>]).
 /// Returns only on failure, with the error filled in (and `arguments`
@@ -19,7 +21,7 @@ public func execServiceManager(
             _ = execve(program, argv, envp)
         }
     }
-    let err = backend_errno()
+    let err = libc_errno()
     arguments.deallocateAll()
     environment.deallocateAll()
     return reportFailure(error, .systemError, errno: err, "cannot run", detail: program)
@@ -38,4 +40,9 @@ func clientEnvironment(_ request: UnsafePointer<runas_request>) -> CStringList {
     return environment
 }
 
-let fixedPath: StaticString = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/// "PATH=" and the safe PATH of the build (runas_build_config.h).
+var fixedPath: ByteString {
+    var entry = ByteString("PATH=")
+    entry.append(cString: runas_build_safe_path())
+    return entry
+}

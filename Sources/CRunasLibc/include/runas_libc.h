@@ -1,0 +1,93 @@
+/*
+ * runas_libc.h: the one libc edge of runas, for the core and the backends.
+ *
+ * Embedded Swift has no Glibc overlay, so both sides import this module
+ * instead: the system headers, plus inline helpers for what C spells as a
+ * macro or a variadic function (errno, open, fcntl, ioctl, signal
+ * dispositions, wait-status decoding, mode bits). Nothing here keeps state;
+ * the typed Swift layer on top (SystemEdge.swift, per side) is where
+ * errors are captured and EINTR is retried.
+ */
+#ifndef RUNAS_LIBC_H
+#define RUNAS_LIBC_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pipe2, setresuid, clearenv, O_TMPFILE, close_range */
+#endif
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline int libc_errno(void) { return errno; }
+static inline void libc_set_errno(int value) { errno = value; }
+
+static inline int libc_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+static inline int libc_openat(int dirfd, const char *path, int flags, mode_t mode) {
+    return openat(dirfd, path, flags, mode);
+}
+static inline int libc_fcntl(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg); }
+static inline int libc_ioctl_pointer(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
+static inline int libc_ioctl_int(int fd, unsigned long request, int arg) { return ioctl(fd, request, arg); }
+
+/* Signal dispositions (SIG_DFL and SIG_IGN are casts, not values Swift sees). */
+static inline int libc_signal_default(int sig) { return signal(sig, SIG_DFL) == SIG_ERR ? -1 : 0; }
+static inline int libc_signal_ignore(int sig) { return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0; }
+/* 1 if sig is ignored now, 0 if not, -1 on error. */
+static inline int libc_signal_is_ignored(int sig) {
+    struct sigaction sa;
+    if (sigaction(sig, 0, &sa) != 0) return -1;
+    return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN;
+}
+
+/* Wait status (the W* macros). */
+static inline int libc_wifexited(int status) { return WIFEXITED(status); }
+static inline int libc_wexitstatus(int status) { return WEXITSTATUS(status); }
+static inline int libc_wifsignaled(int status) { return WIFSIGNALED(status); }
+static inline int libc_wtermsig(int status) { return WTERMSIG(status); }
+static inline int libc_wifstopped(int status) { return WIFSTOPPED(status); }
+static inline int libc_wstopsig(int status) { return WSTOPSIG(status); }
+static inline int libc_wcoredump(int status) { return WCOREDUMP(status); }
+
+/* Mode bits, typed as mode_t (the macros are plain ints). */
+static inline mode_t libc_mode_type(mode_t mode) { return mode & S_IFMT; }
+static const mode_t libc_s_ifreg = S_IFREG;
+static const mode_t libc_s_ifdir = S_IFDIR;
+static const mode_t libc_s_ifchr = S_IFCHR;
+static const mode_t libc_s_iflnk = S_IFLNK;
+static const mode_t libc_s_ififo = S_IFIFO;
+static const mode_t libc_s_isuid = S_ISUID;
+static const mode_t libc_s_isgid = S_ISGID;
+
+/* The process environment (environ is a plain global in C). */
+static inline char **libc_environ(void) { return environ; }
+
+/* strerror into a caller-owned buffer, whichever strerror_r glibc gives. */
+static inline void libc_describe_errno(int err, char *buf, size_t len) {
+    if (len == 0) return;
+    const char *s = strerror_r(err, buf, len);
+    if (s != buf) { strncpy(buf, s, len - 1); buf[len - 1] = 0; }
+}
+
+#endif
