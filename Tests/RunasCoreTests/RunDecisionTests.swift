@@ -3,6 +3,8 @@
 // controlling terminal from /proc/self/stat.
 import Testing
 @testable import RunasCore
+import CRunasBackendABI
+import SystemEdge
 
 @Suite struct PtyDecisionTests {
     @Test func onlyOnATerminal() {
@@ -45,5 +47,36 @@ import Testing
         #expect(ControllingTerminal.ttyField(ofStat: Array("42 (sh) S 1 42 42 0 -1".utf8)) == nil)
         #expect(ControllingTerminal.ttyField(ofStat: Array("garbage".utf8)) == nil)
         #expect(ControllingTerminal.ttyField(ofStat: Array("42 (sh) S 1".utf8)) == nil)
+    }
+}
+
+@Suite struct ProcessModelDecisionTests {
+    func flags(pty: Bool, mustOutlive: Bool) -> UInt32 {
+        Runas.requestFlags(Options(), allStdioTerminals: false, usePty: pty, mustOutliveCommand: mustOutlive)
+    }
+    var inPlace: UInt32 { RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue }
+
+    @Test func execInPlaceOnlyWhenNothingIsLeftToDo() {
+        #expect(flags(pty: false, mustOutlive: false) & inPlace != 0)
+        #expect(flags(pty: true, mustOutlive: false) & inPlace == 0)   // the pty must be served
+        #expect(flags(pty: false, mustOutlive: true) & inPlace == 0)   // PAM must be closed
+        #expect(flags(pty: true, mustOutlive: true) & inPlace == 0)
+    }
+
+    @Test func ptyFlagFollowsTheDecision() {
+        #expect(flags(pty: true, mustOutlive: false) & RUNAS_REQUEST_USE_PTY.rawValue != 0)
+        #expect(flags(pty: false, mustOutlive: false) & RUNAS_REQUEST_USE_PTY.rawValue == 0)
+    }
+}
+
+@Suite struct WaitStatusTests {
+    @Test func decodesExitsSignalsAndStops() {
+        #expect(WaitStatus(0) == .exited(0))
+        #expect(WaitStatus(42 << 8) == .exited(42))
+        #expect(WaitStatus(15) == .signaled(15, coreDumped: false))
+        #expect(WaitStatus(9 | 0x80) == .signaled(9, coreDumped: true))
+        #expect(WaitStatus((19 << 8) | 0x7f) == .stopped(19))
+        #expect(WaitStatus(42 << 8).shellStatus == 42)
+        #expect(WaitStatus(15).shellStatus == 143)
     }
 }

@@ -137,7 +137,7 @@ class BackendScenarios:
         r = self.box.run(ALICE, ["--version"])
         self.assertEqual(r.rc, 0, r)
         self.assertIn("backend: %s " % self.backend, r.out)
-        self.assertIn("(ABI 1.2) at /usr/local/lib/runas/backend.so", r.out)
+        self.assertIn("(ABI 1.3) at /usr/local/lib/runas/backend.so", r.out)
 
 
 class ScopexTests(BackendScenarios, unittest.TestCase):
@@ -273,10 +273,10 @@ class AccessTests(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
             so = self._fixture("runas_backend_v1", tmp)
-            r = self._refused_backend("was built for ABI 2.0, this runas speaks ABI 1.2", backend_path=so)
+            r = self._refused_backend("was built for ABI 2.0, this runas speaks ABI 1.3", backend_path=so)
             self.assertFalse(os.path.exists(os.path.join(tmp, "ran")))
             so = self._fixture("runas_backend_v2", tmp)
-            self._refused_backend("was built for ABI 2, this runas speaks ABI 1.2", backend_path=so)
+            self._refused_backend("was built for ABI 2, this runas speaks ABI 1.3", backend_path=so)
             self.assertFalse(os.path.exists(os.path.join(tmp, "ran")))
 
     def test_missing_backend_is_a_clear_error(self):
@@ -301,15 +301,34 @@ class SetuidHygieneTests(unittest.TestCase):
 class ArtifactTests(unittest.TestCase):
     """What install.sh produced, as a packager would inspect it."""
 
-    def test_core_has_no_swift_runtime_library(self):
-        for core in ("shadow", "pam"):
-            out = subprocess.run(["ldd", os.path.join(stage_dir(core), "usr/local/bin/runas")],
-                                 capture_output=True, text=True, check=True).stdout
-            self.assertNotIn("libswift", out)
-            self.assertNotIn("libFoundation", out)
-            self.assertIn("libcrypt.so", out)
-            if core == "pam":
-                self.assertIn("libpam.so", out)
+    def needed(self, path):
+        out = subprocess.run(["readelf", "-d", "-W", path], capture_output=True, text=True, check=True).stdout
+        return sorted(re.findall(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", out))
+
+    def test_core_is_embedded_swift_with_nothing_but_libc_libm_libcrypt(self):
+        # No Swift runtime, libstdc++ or libgcc_s: the core is Embedded Swift.
+        for core, extra in (("shadow", []), ("pam", ["libpam.so.0"])):
+            with self.subTest(core=core):
+                path = os.path.join(stage_dir(core), "usr/local/bin/runas")
+                self.assertEqual(self.needed(path), sorted(["libc.so.6", "libcrypt.so.1", "libm.so.6"] + extra))
+                size = os.stat(path).st_size
+                self.assertLessEqual(size, 500 * 1024, "stripped core of %d bytes" % size)
+
+    def test_only_scopex_carries_the_pty_code(self):
+        # The pty and the signal relay live in ScopexSupport, which only
+        # scopex links: the service-manager backends do not even import
+        # the libc functions the pty needs (what nm shows of a stripped file).
+        pty_functions = {"posix_openpt", "grantpt", "unlockpt", "ptsname_r", "cfmakeraw"}
+        for backend in ("systemd-run", "run0", "scopex"):
+            with self.subTest(backend=backend):
+                out = subprocess.run(["nm", "-D", "--undefined-only", backend_file("shadow", backend)],
+                                     capture_output=True, text=True, check=True).stdout
+                imported = {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
+                if backend == "scopex":
+                    self.assertTrue(pty_functions & imported, imported)
+                else:
+                    self.assertEqual(pty_functions & imported, set(), backend)
+                self.assertEqual(self.needed(backend_file("shadow", backend)), ["libc.so.6"])
 
     def test_each_backend_exports_only_the_abi_entry(self):
         for backend in ("systemd-run", "run0", "scopex"):

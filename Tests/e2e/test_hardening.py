@@ -380,15 +380,22 @@ class SudoBadEnvironmentTests(Case):
 
 class SelfStoppedCommandTests(Case):
     """In an interactive shell with job control, a command that sends itself
-    SIGTTOU while runas is in the foreground: runas resumes it (as sudo
-    does) instead of stopping beside a `cat` that then waits for ever."""
+    SIGTTOU while runas is in the foreground: when runas is its parent,
+    runas resumes it (as sudo does) instead of stopping beside a `cat` that
+    then waits for ever. (Exec'd in place, there is nothing in between:
+    the job stops as it would without runas, and fg resumes it.)"""
+    core = "pam"   # root's PAM session keeps runas as the parent
 
-    def pipeline(self, options):
+    def shell(self, options):
         script = self.box.write_script("inner.sh", "echo before\nkill -TTOU $$\necho after\n")
         t = self.box.shell_on_terminal(ROOT)
         self.addCleanup(t.close)
         t.send("set -m; %s %s -u nobody sh %s | cat; echo rc=$?\n" % (RUNAS, options, script))
         t.expect("before", timeout=10)
+        return t
+
+    def pipeline(self, options):
+        t = self.shell(options)
         t.expect("after", timeout=10)
         t.expect("rc=0", timeout=10)
 
@@ -397,6 +404,23 @@ class SelfStoppedCommandTests(Case):
 
     def test_without_a_pty(self):
         self.pipeline("--no-pty")
+
+
+class SelfStoppedCommandInPlaceTests(SelfStoppedCommandTests):
+    """Exec'd in place (shadow core, no pty) the command stops itself as it
+    would without runas: `sh inner.sh | cat` behaves the same, with `cat`
+    still running. Ctrl-Z stops the rest of the job, and fg resumes all."""
+    core = "shadow"
+
+    def test_without_a_pty(self):
+        t = self.shell("--no-pty")
+        t.settle(1)
+        self.assertNotIn("after", t.output)   # nobody resumes it behind the shell's back
+        t.send("\x1a")
+        t.expect("Stopped", timeout=10)
+        t.expect("rc=%d" % (128 + signal.SIGTTOU), timeout=10)   # bash: the job stopped
+        t.send("fg\n")
+        t.expect("after", timeout=10)
 
     def test_a_real_stop_still_stops_runas(self):
         # Ctrl-Z (SIGTSTP) is not spurious: the job stops, fg resumes it.

@@ -4,7 +4,11 @@ state, umask, limits), signal relaying, job control, and runas's own
 process state.
 
 Most tests run runas as root (no password needed) with -u nobody, so what
-they observe is the executor, not authentication.
+they observe is the executor, not authentication. Without a pty the shadow
+core execs the command in place (test_process_model.py), so the tests of
+what runas does as the command's parent (relaying, following stops, dying
+of the command's signal) run again with the PAM core, where root's PAM
+session keeps runas as the parent: the classes named Forked... .
 """
 import os
 import signal
@@ -108,7 +112,15 @@ class ProcessStateTests(ScopexTest):
         p = self.sh_as_root("ulimit -n 300; runas -u nobody sh -c 'ulimit -n'")
         self.assertEqual(p.stdout, "300\n", p)
 
+
+
+class ForkedProcessStateTests(ProcessStateTests):
+    """The same, with runas as the command's parent (PAM session)."""
+    core = "pam"
+
     def test_runas_is_not_dumpable(self):
+        # (Forked: in place, runas's process is the command by the time one
+        # could look, and what the kernel makes of it is the command's.)
         # Root with another real/effective gid: the setuid bit changes no
         # id, so the kernel leaves the process dumpable unless runas says
         # otherwise. The files in /proc/PID (not the directory itself) of a
@@ -164,11 +176,21 @@ class SignalTests(ScopexTest):
         out, err = p.communicate(timeout=60)
         self.assertEqual((p.returncode, out), (0, "end\n"), err)
 
-    def test_killed_command_gives_128_plus_n_without_a_core(self):
+    def test_killed_command_gives_128_plus_n(self):
         p = self.sh_as_root("ulimit -c unlimited; cd %s; runas -u nobody sh -c 'kill -QUIT $$'; echo rc=$?"
                             % self.box.shared)
         self.assertEqual(p.stdout, "rc=131\n", p)
-        self.assertNotIn("core dumped", p.stderr)
+        if self.core == "pam":
+            # runas dies of the command's signal itself: never with a core
+            # file of the root process.
+            self.assertNotIn("core dumped", p.stderr)
+        # In place the command dies of it, with the caller's core limit, as
+        # it would run without runas: whatever it dumps is its own.
+
+
+class ForkedSignalTests(SignalTests):
+    """Relaying: runas is the command's parent (PAM session)."""
+    core = "pam"
 
 
 class JobControlTests(ScopexTest):
@@ -216,8 +238,17 @@ class JobControlTests(ScopexTest):
         t.expect("JOBCTL exited status=0")
 
 
-class JobControlNoPtyTests(JobControlTests):
+class JobControlInPlaceTests(JobControlTests):
+    """--no-pty with the shadow core: the command is exec'd in place, so
+    job control is the command's own, with no runas in between."""
     options = ["--no-pty"]
+
+
+class JobControlNoPtyTests(JobControlTests):
+    """--no-pty with runas as the parent (PAM session): runas follows the
+    command's stops."""
+    options = ["--no-pty"]
+    core = "pam"
 
     def test_sigtstp_sent_to_runas_stops_the_command_then_runas(self):
         # Without a pty runas shares the command's process group; a SIGTSTP
