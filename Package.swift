@@ -105,6 +105,6 @@ let package = Package(
                 path: "Plugins/ServiceManagerKit", swiftSettings: embedded),
         systemdRun.1, run0.1, scopex.1,
 
-        .testTarget(name: "RunasCoreTests", dependencies: ["RunasCore", "SystemEdge", "CRunasBackendABI"]),
+        .testTarget(name: "RunasCoreTests", dependencies: ["RunasCore", "SystemEdge", "CRunasLibc", "CRunasBackendABI"]),
     ]
 )

@@ -263,11 +263,13 @@ embedded_flags() {
         "-Xcc -fdata-sections -Xlinker --gc-sections -Xlinker -L$embedded_lib"
 }
 # build PRODUCT: every product is Embedded Swift, except a sanitized core
-# (ASan needs the full runtime; it is built in a scratch of its own, with
-# the Swift runtime linked statically).
+# (ASan cannot instrument Embedded Swift): that is the full-runtime build of
+# the same sources, in a scratch of its own, with the toolchain's Swift
+# runtime found through an absolute RPATH like ASan's (test builds only).
 build() {
     if [ "$1" = runas ] && [ -n "$sanitize" ]; then
-        mode="--scratch-path $scratch-$sanitize --traits $traits -Xswiftc -static-stdlib $(sanitize_flags)"
+        swift_lib="$(dirname "$(dirname "$(command -v swift)")")/lib/swift/linux"
+        mode="--scratch-path $scratch-$sanitize --traits $traits $(sanitize_flags) -Xlinker -rpath -Xlinker $swift_lib"
     else
         mode="--scratch-path $scratch --traits $traits,Embedded $(embedded_flags)"
     fi

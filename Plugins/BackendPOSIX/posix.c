@@ -3,6 +3,7 @@
  * No state, and nothing here calls into another file. */
 #define _GNU_SOURCE
 #include <sys/random.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include "backend_posix.h"
 
@@ -121,3 +122,13 @@ int backend_null_stdio(void) {
         close(fd);
     return 0;
 }
+
+void backend_clear_timers(void) {
+    struct itimerval zero;
+    memset(&zero, 0, sizeof zero);
+    (void)setitimer(ITIMER_REAL, &zero, NULL);
+    (void)setitimer(ITIMER_VIRTUAL, &zero, NULL);
+    (void)setitimer(ITIMER_PROF, &zero, NULL);
+}
+
+void backend_stay_undumpable(void) { (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }

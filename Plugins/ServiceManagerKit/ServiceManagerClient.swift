@@ -99,13 +99,12 @@ struct UnitSignalForwarder {
         var failingSince: Int64 = -1
         var warned = false
         while true {
-            let r = waitpid(client, &status, WNOHANG)
+            guard let r = try? retryingOnInterrupt({ waitpid(client, &status, WNOHANG) }) else { return false }
             if r == client {
                 // Whatever came after the command ended is moot.
                 backend_unit_signals_drain()
                 return true
             }
-            if r < 0 && libc_errno() != EINTR { return false }
             let timeout = pending.isEmpty ? -1 : Int32(max(0, min(nextAttempt - backend_monotonic_ms(), 1000)))
             var fromKernel: Int32 = 0
             let sig = backend_unit_next_signal(timeout, &fromKernel)

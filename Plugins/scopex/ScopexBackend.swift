@@ -128,6 +128,7 @@ private func becomeCommand(_ r: runas_request, keeping keep: Int32) -> (step: Ch
     if setresgid(r.target_gid, r.target_gid, r.target_gid) != 0 { return failure(.gid) }
     if setresuid(r.target.uid, r.target.uid, r.target.uid) != 0 { return failure(.uid) }
     if backend_ids_are(r.target.uid, r.target_gid) == 0 { return failure(.verify) }
+    backend_stay_undumpable()
 
     // Entered as the target, so the target's permissions decide.
     if chdir(r.cwd) != 0 {
@@ -146,6 +147,8 @@ private func becomeCommand(_ r: runas_request, keeping keep: Int32) -> (step: Ch
     // sudo's rule: the caller's umask, but never looser than 022.
     umask(umask(0o022) | 0o022)
 
+    backend_clear_timers()
+    closelog()   // its socket is closed next; a failure is then logged on a fresh one
     backend_close_all_above_stdio_except(keep)
     _ = execve(r.command_path, mutableList(r.argv), mutableList(r.envp))
     return failure(.exec)

@@ -34,7 +34,8 @@ public enum AskpassHelper {
         var output: Int32 = -1
         let pid = runas_spawn_unprivileged(argv.pointers[0], argv.pointers, envp.pointers, &output)
         guard pid > 0 else {
-            throw Failure("cannot run the askpass helper \(visible(program)): \(Errno.current.description)")
+            let error = Errno.current
+            throw Failure("cannot run the askpass helper \(visible(program)): \(error.description)")
         }
         defer { close(output) }
         let outcome: PasswordPrompt.LineOutcome

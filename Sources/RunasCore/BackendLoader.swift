@@ -44,7 +44,8 @@ public enum BackendLoader {
         try checkDirectories(of: path)
         var resolvedBuffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard realpath(path, &resolvedBuffer) != nil else {
-            throw Failure("no usable backend: \(path): \(Errno.current.description)")
+            let error = Errno.current
+            throw Failure("no usable backend: \(path): \(error.description)")
         }
         let resolved = String(cString: &resolvedBuffer)
         if resolved != path { try checkDirectories(of: resolved) }
@@ -61,8 +62,9 @@ public enum BackendLoader {
             throw Failure("backend \(path) is writable by group or others, refusing to load it")
         }
 
-        // The descriptor is closed on every path out (FileDescriptor).
-        guard let handle = dlopen("/proc/self/fd/\(file.rawValue)", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+        let loaded = dlopen("/proc/self/fd/\(file.rawValue)", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)
+        _ = consume file   // closed here, after the load (and on every throw above)
+        guard let handle = loaded else {
             let why = dlerror().map { String(cString: $0) } ?? "unknown error"
             throw Failure("cannot load backend \(path): \(why)")
         }

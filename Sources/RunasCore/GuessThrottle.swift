@@ -195,7 +195,10 @@ public enum GuessThrottle {
     /// record a regular file owned by root, opened without following a
     /// symlink. Anything else refuses the run.
     public static func open(uid: UInt32, directory path: String = directory) throws(Failure) -> Record {
-        if mkdir(path, 0o700) != 0 && libc_errno() != EEXIST { throw unusable("create \(path)", .current) }
+        if mkdir(path, 0o700) != 0 {
+            let error = Errno.current
+            if error != .exists { throw unusable("create \(path)", error) }
+        }
         let dir: FileDescriptor
         do throws(Errno) { dir = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch {
             if error.rawValue == ENOTDIR || error.rawValue == ELOOP { throw notRootsOwn(path) }
@@ -233,8 +236,9 @@ public enum GuessThrottle {
             } catch { throw unusable("create \(shown)", error) }
             try write(Tally(failures: 0, last: 0), to: fresh)
             // Another run may have linked its own first: then use that one.
-            if runas_record_link(fresh.rawValue, dir.rawValue, name) != 0 && libc_errno() != EEXIST {
-                throw unusable("create \(shown)", .current)
+            if runas_record_link(fresh.rawValue, dir.rawValue, name) != 0 {
+                let error = Errno.current
+                if error != .exists { throw unusable("create \(shown)", error) }
             }
         }
         throw unusable("open \(shown)", .noSuchFile)

@@ -53,7 +53,8 @@ public enum PasswordPrompt {
         while true {
             var saved = termios()
             guard tcgetattr(fd, &saved) == 0 else {
-                throw Failure("cannot read terminal settings: \(Errno.current.description)")
+                let error = Errno.current
+                throw Failure("cannot read terminal settings: \(error.description)")
             }
             var asking = saved
             if !echo { asking.c_lflag &= ~tcflag_t(ECHO | ECHONL) }

@@ -164,7 +164,8 @@ public enum Runas {
         let usePty = wantsPty(onTerminal: onTerminal, otherUser: account.uid != caller.uid,
                               option: options.pty, buildDefault: runas_build_use_pty_default() != 0)
         let flags = requestFlags(options, allStdioTerminals: isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1,
-                                 usePty: usePty, mustOutliveCommand: login.mustFinish)
+                                 usePty: usePty, mustOutliveCommand: login.mustFinish,
+                                 callerCanSignalTarget: caller.uid == 0 || account.uid == caller.uid)
         return CommandPlan(
             caller: caller, target: account, group: target.group, groups: target.groups,
             commandPath: path, argv: argv, environment: env,
@@ -174,9 +175,13 @@ public enum Runas {
 
     /// The request's flags. The command may take over this process (exec
     /// in place) when nothing has to happen here once it runs: no pty to
-    /// serve and no PAM to close.
+    /// serve, no PAM to close, and no signals to pass on for the caller. A
+    /// caller may kill its runas (the real uid is theirs) but not a process
+    /// of another user: so unless the caller is root or the target is the
+    /// caller's own uid, runas stays the parent and relays what it gets.
     static func requestFlags(
-        _ options: Options, allStdioTerminals: Bool, usePty: Bool, mustOutliveCommand: Bool
+        _ options: Options, allStdioTerminals: Bool, usePty: Bool, mustOutliveCommand: Bool,
+        callerCanSignalTarget: Bool
     ) -> UInt32 {
         var flags: UInt32 = 0
         if options.shell || options.login { flags |= RUNAS_REQUEST_SHELL.rawValue }
@@ -184,7 +189,9 @@ public enum Runas {
         if options.directory != nil { flags |= RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue }
         if allStdioTerminals { flags |= RUNAS_REQUEST_TTY.rawValue }
         if usePty { flags |= RUNAS_REQUEST_USE_PTY.rawValue }
-        if !usePty && !mustOutliveCommand { flags |= RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue }
+        if !usePty && !mustOutliveCommand && callerCanSignalTarget {
+            flags |= RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue
+        }
         return flags
     }
 

@@ -2,9 +2,7 @@
 // need no privilege: prompt text, option parsing for -p/-A, the askpass
 // variable, the log line, the bounded line reader and its timeout, and
 // reading a backend record of either ABI minor version.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
 import Testing
 import CRunasBackendABI
 @testable import RunasCore

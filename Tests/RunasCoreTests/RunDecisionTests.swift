@@ -51,8 +51,9 @@ import SystemEdge
 }
 
 @Suite struct ProcessModelDecisionTests {
-    func flags(pty: Bool, mustOutlive: Bool) -> UInt32 {
-        Runas.requestFlags(Options(), allStdioTerminals: false, usePty: pty, mustOutliveCommand: mustOutlive)
+    func flags(pty: Bool, mustOutlive: Bool, canSignal: Bool = true) -> UInt32 {
+        Runas.requestFlags(Options(), allStdioTerminals: false, usePty: pty, mustOutliveCommand: mustOutlive,
+                           callerCanSignalTarget: canSignal)
     }
     var inPlace: UInt32 { RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue }
 
@@ -61,6 +62,9 @@ import SystemEdge
         #expect(flags(pty: true, mustOutlive: false) & inPlace == 0)   // the pty must be served
         #expect(flags(pty: false, mustOutlive: true) & inPlace == 0)   // PAM must be closed
         #expect(flags(pty: true, mustOutlive: true) & inPlace == 0)
+        // A caller who could not signal the target's process keeps runas
+        // as the relay.
+        #expect(flags(pty: false, mustOutlive: false, canSignal: false) & inPlace == 0)
     }
 
     @Test func ptyFlagFollowsTheDecision() {

@@ -1,8 +1,6 @@
 // ShadowTests.swift: the parts of the shadow check that need no /etc/shadow.
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+import CRunasLibc
 import CCrypt
 @testable import RunasCore
 

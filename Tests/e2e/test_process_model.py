@@ -2,15 +2,19 @@
 give it the same things.
 
 With scopex, when nothing has to happen in runas after the command starts
-(no pseudo-terminal to serve, no PAM transaction or session to close),
-runas execs the command in place, as setpriv and doas do: the command IS
-the process the caller started (same pid, same parent). Otherwise runas
-forks and waits: the command is runas's child (with a pty, the child of
-runas's pty monitor). The shadow build as root gets exec in place; the PAM
-build (root opens a session) and any run with a pty keep runas as parent.
+(no pseudo-terminal to serve, no PAM transaction or session to close, and
+the caller could signal the command's process anyway: the caller is root,
+or the target has the caller's uid), runas execs the command in place, as
+setpriv does: the command IS the process the caller started (same pid,
+same parent). Otherwise runas forks and waits: the command is runas's child
+(with a pty, the child of runas's pty monitor). The shadow build as root
+gets exec in place; the PAM build (root opens a session), any run with a
+pty, and a wheel member running a command as root keep runas as parent.
 """
 import os
+import signal
 import subprocess
+import time
 import unittest
 
 from harness import ALICE, USERS, RUNAS, Sandbox, default_signals
@@ -64,6 +68,38 @@ class ProcessModel(unittest.TestCase):
         self.assertEqual(r.rc, 0, r.out)
         self.assertNotIn("parent=runas", r.out)  # no pty: in place, the parent is the terminal's process
 
+    def test_a_caller_who_could_not_signal_the_command_keeps_runas_as_the_relay(self):
+        # alice may kill her runas (its real uid is hers) but not a root
+        # process: in place, her SIGTERM would bounce off the command.
+        box = self.box("shadow")
+        p = subprocess.Popen(box.command(ALICE, ["-S", "/bin/sh", "-c",
+                                                 "trap 'echo got TERM; exit 3' TERM; echo $$ $PPID; "
+                                                 "i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done"]),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd="/", env=box.environment(ALICE), preexec_fn=default_signals, start_new_session=True)
+        self.addCleanup(p.kill)
+        p.stdin.write(ALICE.password + "\n")
+        p.stdin.close()
+        pid, ppid = (int(w) for w in p.stdout.readline().split())
+        self.assertNotEqual(pid, p.pid)
+        self.assertEqual(ppid, p.pid, "runas must stay the parent")
+        # The signal as alice sends it: from a process with her ids.
+        subprocess.run(["setpriv", "--reuid=%d" % ALICE.uid, "--regid=%d" % ALICE.gid, "--clear-groups",
+                        "kill", "-TERM", str(p.pid)], check=True)
+        self.assertEqual(p.stdout.readline(), "got TERM\n")
+        self.assertEqual(p.wait(timeout=30), 3)
+
+    def test_a_timer_armed_before_runas_does_not_reach_a_command_in_place(self):
+        # Interval timers survive execve (fork clears them for a child):
+        # the caller's alarm must not go off in the command.
+        box = self.box("shadow")
+        starter = ("import os, signal; signal.setitimer(signal.ITIMER_REAL, 0.5); "
+                   "os.execv(%r, [%r, '-u', 'nobody', '/bin/sh', '-c', 'echo $$; sleep 1.5; echo alive'])"
+                   % (RUNAS, RUNAS))
+        p = subprocess.run(box.command(ROOT, ["-c", starter], program="/usr/bin/python3"), capture_output=True,
+                           text=True, cwd="/", env={"PATH": "/usr/bin:/bin"}, timeout=60, preexec_fn=default_signals)
+        self.assertEqual((p.returncode, p.stdout.split()[-1:]), (0, ["alive"]), p)
+
     def probe(self, core, args=()):
         p = self.start(self.box(core), list(args) + ["-u", "nobody", "/bin/sh", "-c", PROBE])
         out, err = p.communicate(timeout=60)
@@ -73,6 +109,7 @@ class ProcessModel(unittest.TestCase):
     def test_both_models_give_the_same_ids_descriptors_signals_and_environment(self):
         in_place, forked = self.probe("shadow"), self.probe("pam")
         self.assertIn("uid=65534(nobody)", in_place)
+        self.assertIn("SigBlk:\t0000000000000000", in_place)
         self.assertIn("\n0 1 2 3 \n", in_place)   # 3: ls's own directory
         self.assertEqual(in_place, forked)
 

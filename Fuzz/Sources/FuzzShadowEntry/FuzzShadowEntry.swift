@@ -5,9 +5,6 @@
 // matches; the comparison is equality. The hash is only given to libcrypt
 // when its method is a cheap one (no cost parameter a fuzzer could turn
 // into minutes of work: /etc/shadow is root's file, not the caller's).
-#if canImport(Glibc)
-import Glibc
-#endif
 import CCrypt
 import FuzzKit
 @testable import RunasCore

@@ -24,6 +24,16 @@ int backend_ids_are(uid_t uid, gid_t gid);
  * so the command starts with a clean signal state. */
 void backend_reset_signals(void);
 
+/* Disarm the interval timers (real, virtual, profiling): they survive
+ * execve, so a caller's alarm must not reach a command exec'd in place
+ * (fork clears them for a child). */
+void backend_clear_timers(void);
+
+/* PR_SET_DUMPABLE 0 again after the ids changed: with fs.suid_dumpable 1
+ * the kernel would make the process dumpable, so the target could ptrace
+ * it before execve (which sets dumpability for the new program). */
+void backend_stay_undumpable(void);
+
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t backend_monotonic_ms(void);
 /* write() all of it, never dying of SIGPIPE. */
