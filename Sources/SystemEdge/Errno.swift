@@ -15,7 +15,6 @@ public struct Errno: Error, Equatable, Sendable {
     public static var interrupted: Errno { Errno(rawValue: EINTR) }
     public static var wouldBlock: Errno { Errno(rawValue: EAGAIN) }
     public static var exists: Errno { Errno(rawValue: EEXIST) }
-    public static var notSupported: Errno { Errno(rawValue: EOPNOTSUPP) }
 
     /// strerror's text ("No such file or directory").
     public var description: String {

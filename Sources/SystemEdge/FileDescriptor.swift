@@ -1,10 +1,9 @@
 // FileDescriptor.swift: an open file descriptor that closes itself. It
 // cannot be copied, so exactly one owner closes it, on every path (a throw
-// included); `take()` hands the bare number on when something else (exec,
-// dlopen through /proc/self/fd) must own it. Every open is close-on-exec.
+// included), at the end of its scope or where it is consumed. Every open
+// is close-on-exec.
 import CRunasLibc
 
-@frozen
 public struct FileDescriptor: ~Copyable {
     public let rawValue: Int32
 
@@ -12,13 +11,6 @@ public struct FileDescriptor: ~Copyable {
     public init(owning rawValue: Int32) { self.rawValue = rawValue }
 
     deinit { _ = close(rawValue) }
-
-    /// Gives up ownership without closing.
-    public consuming func take() -> Int32 {
-        let raw = rawValue
-        discard self
-        return raw
-    }
 
     public static func open(
         _ path: String, _ flags: Int32, permissions: mode_t = 0

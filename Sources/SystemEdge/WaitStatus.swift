@@ -26,13 +26,4 @@ public enum WaitStatus: Equatable, Sendable {
         _ = try retryingOnInterrupt { waitpid(pid, &status, flags) }
         return WaitStatus(status)
     }
-
-    /// The status a shell reports: the exit code, or 128 + the signal.
-    public var shellStatus: Int32 {
-        switch self {
-        case .exited(let code): code
-        case .signaled(let sig, _), .stopped(let sig): 128 + sig
-        case .other: 1
-        }
-    }
 }

@@ -3,8 +3,8 @@
  *
  * Embedded Swift has no Glibc overlay, so both sides import this module
  * instead: the system headers, plus inline helpers for what C spells as a
- * macro or a variadic function (errno, open, fcntl, ioctl, signal
- * dispositions, wait-status decoding, mode bits). Nothing here keeps state;
+ * macro or a variadic function (errno, open, fcntl, the default signal
+ * disposition, wait-status decoding, mode bits, environ). Nothing here keeps state;
  * the typed Swift layer on top (SystemEdge.swift, per side) is where
  * errors are captured and EINTR is retried.
  */
@@ -48,18 +48,9 @@ static inline int libc_openat(int dirfd, const char *path, int flags, mode_t mod
     return openat(dirfd, path, flags, mode);
 }
 static inline int libc_fcntl(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg); }
-static inline int libc_ioctl_pointer(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
-static inline int libc_ioctl_int(int fd, unsigned long request, int arg) { return ioctl(fd, request, arg); }
 
-/* Signal dispositions (SIG_DFL and SIG_IGN are casts, not values Swift sees). */
+/* The default disposition (SIG_DFL is a cast, not a value Swift sees). */
 static inline int libc_signal_default(int sig) { return signal(sig, SIG_DFL) == SIG_ERR ? -1 : 0; }
-static inline int libc_signal_ignore(int sig) { return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0; }
-/* 1 if sig is ignored now, 0 if not, -1 on error. */
-static inline int libc_signal_is_ignored(int sig) {
-    struct sigaction sa;
-    if (sigaction(sig, 0, &sa) != 0) return -1;
-    return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN;
-}
 
 /* Wait status (the W* macros). */
 static inline int libc_wifexited(int status) { return WIFEXITED(status); }
@@ -75,10 +66,7 @@ static inline mode_t libc_mode_type(mode_t mode) { return mode & S_IFMT; }
 static const mode_t libc_s_ifreg = S_IFREG;
 static const mode_t libc_s_ifdir = S_IFDIR;
 static const mode_t libc_s_ifchr = S_IFCHR;
-static const mode_t libc_s_iflnk = S_IFLNK;
-static const mode_t libc_s_ififo = S_IFIFO;
 static const mode_t libc_s_isuid = S_ISUID;
-static const mode_t libc_s_isgid = S_ISGID;
 
 /* The process environment (environ is a plain global in C). */
 static inline char **libc_environ(void) { return environ; }
