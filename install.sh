@@ -23,6 +23,11 @@ DESTDIR=${DESTDIR:-}
 SYSTEMD_RUN_PATH=${SYSTEMD_RUN_PATH:-$(build_value RUNAS_SYSTEMD_RUN_PATH)}
 RUN0_PATH=${RUN0_PATH:-$(build_value RUNAS_RUN0_PATH)}
 SYSTEMCTL_PATH=${SYSTEMCTL_PATH:-$(build_value RUNAS_SYSTEMCTL_PATH)}
+# -e's editor when the caller names none: Debian's alternatives link where
+# there is one (Debian-family systems), else the header's (vi).
+if [ -z "${DEFAULT_EDITOR:-}" ] && [ -e /etc/debian_version ]; then DEFAULT_EDITOR=/usr/bin/editor; fi
+DEFAULT_EDITOR=${DEFAULT_EDITOR:-$(build_value RUNAS_DEFAULT_EDITOR)}
+EDIT_TEMP_DIR=${EDIT_TEMP_DIR:-$(build_value RUNAS_EDIT_TEMP_DIR)}
 
 traits=""
 backend=""
@@ -147,7 +152,7 @@ completions/runas.fish:$sharedir/fish/vendor_completions.d/runas.fish"
 
 if $uninstall; then
     [ -n "$DESTDIR" ] || [ "$(id -u)" = 0 ] || die "run as root to uninstall"
-    rm -f "$bindir/runas" "$libdir/backend.so" "$libdir"/backend-*.so
+    rm -f "$bindir/runas" "$bindir/runasedit" "$libdir/backend.so" "$libdir"/backend-*.so
     echo "$docs" | while IFS=: read -r _ dest; do rm -f "$dest"; done
     rmdir "$libdir" 2>/dev/null || true
     if [ -f "$pamdir/runas" ] && [ "$(head -n 1 "$pamdir/runas")" = "$pam_marker" ]; then
@@ -279,6 +284,8 @@ build() {
         -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
         -Xcc "-DRUNAS_SYSTEMCTL_PATH=\"$SYSTEMCTL_PATH\"" \
         -Xcc "-DRUNAS_USE_PTY_DEFAULT=$pty_default" \
+        -Xcc "-DRUNAS_DEFAULT_EDITOR=\"$DEFAULT_EDITOR\"" \
+        -Xcc "-DRUNAS_EDIT_TEMP_DIR=\"$EDIT_TEMP_DIR\"" \
         --product "$1"
 }
 $plugin_only || build runas
@@ -336,11 +343,14 @@ if $plugin_only; then
     exit 0
 fi
 put "$core" "$bindir/runas" "$([ -n "$sanitize" ] && echo 0755 || echo 4750)" $group
+# runasedit: runas -e by another name (a relative link, so a staged tree
+# stays right wherever it is unpacked).
+ln -sfn runas "$bindir/runasedit"
 echo "$docs" | while IFS=: read -r src dest; do
     install -d -m 0755 "$(dirname "$dest")"
     install -m 0644 "$src" "$dest"
 done
-say "installed $bindir/runas (mode 4750${group:+, root:wheel}) and $libdir/backend.so ($backend)"
+say "installed $bindir/runas (mode 4750${group:+, root:wheel}), $bindir/runasedit (a link to it) and $libdir/backend.so ($backend)"
 say "installed the man page and bash, zsh and fish completions under $sharedir"
 if has_trait PAM; then install_pam_config; fi
 if [ -n "$DESTDIR" ]; then

@@ -61,6 +61,7 @@ root="$work/runas"
 mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/doc/runas"
 cp "$stage/usr/bin/runas" "$root/usr/bin/runas"
 chmod 0755 "$root/usr/bin/runas"          # setuid only once configured (postinst)
+ln -s runas "$root/usr/bin/runasedit"
 cp -R "$stage/usr/share/." "$root/usr/share/"
 gzip -9n "$root/usr/share/man/man1/runas.1"
 cp README.md SECURITY.md "$root/usr/share/doc/runas/"

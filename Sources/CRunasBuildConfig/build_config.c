@@ -29,3 +29,5 @@ const char *runas_build_env_file_path(void) { return RUNAS_ENV_FILE_PATH; }
 const char *runas_build_tally_directory(void) { return RUNAS_TALLY_DIR; }
 const char *runas_build_pam_config_path(void) { return RUNAS_PAM_CONFIG_PATH; }
 int runas_build_use_pty_default(void) { return RUNAS_USE_PTY_DEFAULT; }
+const char *runas_build_default_editor(void) { return RUNAS_DEFAULT_EDITOR; }
+const char *runas_build_edit_temp_dir(void) { return RUNAS_EDIT_TEMP_DIR; }

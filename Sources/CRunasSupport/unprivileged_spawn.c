@@ -1,6 +1,6 @@
 /*
  * unprivileged_spawn.c: starts a program as the caller, with none of
- * runas's privilege (used for the -A askpass helper).
+ * runas's privilege: the -A askpass helper, and -e's editor.
  *
  * The child resets every signal, sets real, effective and saved group and
  * user ids to the caller's real ones (the supplementary groups are still
@@ -10,6 +10,12 @@
  * If it cannot, it writes errno into a close-on-exec pipe, so the parent
  * can say why (Permission denied, No such file or directory, ...).
  * Only async-signal-safe calls happen between fork and exec.
+ *
+ * The editor keeps stdin, stdout and stderr as they are, is found as
+ * execvp would find it (the core works out the candidate paths from the
+ * caller's PATH; only this child, already the caller, tries them), and is
+ * waited for here with SIGINT and SIGQUIT ignored, as system() does, and
+ * its stops followed (runas stops too, and continues it when continued).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +34,51 @@ static void fail(int report_fd, int code) {
         n = write(report_fd, &code, sizeof code);
     while (n < 0 && errno == EINTR);
     _exit(127);
+}
+
+/* In the child: default signals, an empty mask, the caller's real ids
+ * for good (checked), or the report and the end. */
+static void become_caller(int report_fd, uid_t uid, gid_t gid) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        (void)sigaction(sig, &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0)
+        fail(report_fd, errno);
+    if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+        fail(report_fd, EPERM);
+    if (geteuid() != uid || getegid() != gid)
+        fail(report_fd, EPERM);
+}
+
+/* In the child: every descriptor above 2 closed but the report pipe,
+ * which exec closes. */
+static void close_all_but_stdio(int report_fd) {
+    if (report_fd > 3)
+        syscall(SYS_close_range, 3u, (unsigned)report_fd - 1, 0u);
+    syscall(SYS_close_range, (unsigned)report_fd + 1, ~0u, 0u);
+}
+
+/* In the parent: the child's report (its errno, then reaped), or 0 when
+ * its exec succeeded. Closes the read end. */
+static int receive_report(int report_read, pid_t pid) {
+    int code = 0;
+    ssize_t n;
+    do
+        n = read(report_read, &code, sizeof code);
+    while (n < 0 && errno == EINTR);
+    close(report_read);
+    if (n != (ssize_t)sizeof code)
+        return 0;
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return code;
 }
 
 pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd) {
@@ -56,16 +107,8 @@ pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const
             errno = saved;
             return -1;
         }
-        int code = 0;
-        ssize_t n;
-        do
-            n = read(report[0], &code, sizeof code);
-        while (n < 0 && errno == EINTR);
-        close(report[0]);
-        if (n == (ssize_t)sizeof code) {
-            int status;
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
+        int code = receive_report(report[0], pid);
+        if (code != 0) {
             close(fds[0]);
             errno = code;
             return -1;
@@ -76,30 +119,80 @@ pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const
     int out_fd = fds[1];
     int report_fd = report[1];
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++)
-        (void)sigaction(sig, &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-
-    if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0)
-        fail(report_fd, errno);
-    if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
-        fail(report_fd, EPERM);
-    if (geteuid() != uid || getegid() != gid)
-        fail(report_fd, EPERM);
+    become_caller(report_fd, uid, gid);
 
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd < 0 || dup2(out_fd, 1) < 0 || dup2(null_fd, 0) < 0)
         fail(report_fd, errno);
-    /* Everything above 2 but the report pipe, which exec closes. */
-    if (report_fd > 3)
-        syscall(SYS_close_range, 3u, (unsigned)report_fd - 1, 0u);
-    syscall(SYS_close_range, (unsigned)report_fd + 1, ~0u, 0u);
+    close_all_but_stdio(report_fd);
     execve(path, argv, envp);
     fail(report_fd, errno);
     return -1;
+}
+
+pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *const envp[]) {
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid != 0) {
+        int saved = errno;
+        close(report[1]);
+        if (pid < 0) {
+            close(report[0]);
+            errno = saved;
+            return -1;
+        }
+        int code = receive_report(report[0], pid);
+        if (code != 0) {
+            errno = code;
+            return -1;
+        }
+        return pid;
+    }
+    int report_fd = report[1];
+    become_caller(report_fd, uid, gid);
+    close_all_but_stdio(report_fd);
+    /* execvp's rules: go on past a directory without it; remember that one
+     * was there but not executable; stop at any other error. */
+    int err = ENOENT, denied = 0;
+    for (size_t i = 0; paths[i] != NULL; i++) {
+        execve(paths[i], argv, envp);
+        err = errno;
+        if (err == EACCES)
+            denied = 1;
+        else if (err != ENOENT && err != ENOTDIR && err != ESTALE && err != ENODEV && err != ETIMEDOUT)
+            break;
+    }
+    fail(report_fd, denied && (err == ENOENT || err == ENOTDIR) ? EACCES : err);
+    return -1;
+}
+
+int runas_wait_for_editor(pid_t pid, int *status) {
+    struct sigaction ignore, old_int, old_quit;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGINT, &ignore, &old_int);
+    sigaction(SIGQUIT, &ignore, &old_quit);
+    int rc;
+    for (;;) {
+        rc = waitpid(pid, status, WUNTRACED);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc < 0 || !WIFSTOPPED(*status))
+            break;
+        /* Stopped on its own (Ctrl-Z to an editor that stops itself):
+         * stop runas too, so the shell sees the job stop; when the shell
+         * continues runas, continue the editor. */
+        kill(getpid(), SIGSTOP);
+        kill(pid, SIGCONT);
+    }
+    int saved = errno;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
+    errno = saved;
+    return rc < 0 ? -1 : 0;
 }

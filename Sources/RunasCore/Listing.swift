@@ -1,5 +1,6 @@
-// Listing.swift: -l/--list. Says whether the caller may use runas (root, or
-// a member of wheel: there is no other policy) and through which backend;
+// Listing.swift: -l/--list. Says whether the caller (or with -U another
+// user: only root and wheel members may ask) may use runas (root, or a
+// member of wheel: there is no other policy) and through which backend;
 // with a command, prints the full path that would run and its arguments,
 // as sudo -l does,
 // looked up with the caller's own rights. Asks for no password and runs
@@ -9,38 +10,20 @@ import CRunasLibc
 import SystemEdge
 
 enum Listing {
-    /// Runs `body` with the caller's effective uid and gid (root stays the
-    /// saved uid, to come back), then restores root. Refuses if either
-    /// switch fails rather than looking with root's rights.
-    static func asCaller<T>(_ caller: Account, _ body: () throws(Failure) -> T) throws(Failure) -> T {
-        guard caller.uid != 0 else { return try body() }
-        let gid = getgid(), uid = getuid()
-        // seteuid to the real uid leaves the saved uid (root) as it is.
-        guard setegid(gid) == 0, seteuid(uid) == 0 else {
-            throw Failure("cannot take on your own ids to look the command up")
-        }
-        defer {
-            if seteuid(0) != 0 || setegid(0) != 0 {
-                printError("cannot regain root after looking the command up")
-                exit(1)
-            }
-        }
-        return try body()
-    }
-
     static func run(_ o: Options, caller: Account) throws(Failure) -> Never {
-        let standing = Policy.standing(of: caller)
+        let subject = try whom(o, caller: caller)
+        let standing = Policy.standing(of: subject)
         guard standing.admitted else {
-            writeAll(1, "\(caller.name) may not use runas (not a member of the group wheel)\n")
+            writeAll(1, "\(subject.name) may not use runas (\(standing.reason))\n")
             exit(1)
         }
-        _ = try Policy.resolveTarget(o, caller: caller)  // -u/-g must name real accounts
+        _ = try Policy.resolveTarget(o, caller: subject)  // -u/-g must name real accounts
         let backend = try BackendLoader.load()
         if !o.command.isEmpty {
             // No password was asked: look the command up with the caller's
             // own rights, or -l would tell which files exist in directories
             // only root can read.
-            let path = try asCaller(caller) { () throws(Failure) -> [UInt8] in
+            let path = try ActingIdentity.acting(as: Identity.caller()) { () throws(Failure) -> [UInt8] in
                 try CommandResolver.resolve(o.command[0], cwd: Runas.workingDirectory(o))
             }
             // As sudo -l prints it: the full path, then the arguments.
@@ -48,10 +31,22 @@ enum Listing {
             exit(0)
         }
         writeAll(1, """
-            \(caller.name) may run any command as any user with runas (\(standing.reason))
+            \(subject.name) may run any command as any user with runas (\(standing.reason))
             backend: \(backend.name) \(backend.version) (ABI \(backend.abi)) at \(backend.path)
 
             """)
         exit(0)
+    }
+
+    /// The caller, or -U's user (whom only an admitted caller may ask about).
+    static func whom(_ o: Options, caller: Account) throws(Failure) -> Account {
+        guard let other = o.otherUser else { return caller }
+        guard Policy.standing(of: caller).admitted else {
+            throw Failure("only root and members of the group wheel may ask about another user (-U)")
+        }
+        guard let account = Accounts.resolveUser(try IdSpec.parse(other, what: "user")) else {
+            throw Failure("unknown user: \(visible(other))")
+        }
+        return account
     }
 }

@@ -40,6 +40,11 @@ public enum OptionParser {
         Spec(short: "k", long: "reset-timestamp", kind: .flag),
         Spec(short: "K", long: "remove-timestamp", kind: .flag),
         Spec(short: "l", long: "list", kind: .flag),
+        Spec(short: "U", long: "other-user", kind: .value),
+        Spec(short: "e", long: "edit", kind: .flag),
+        Spec(short: "b", long: "background", kind: .flag),
+        Spec(short: "C", long: "close-from", kind: .value),
+        Spec(short: "P", long: "preserve-groups", kind: .flag),
         Spec(short: "h", long: "help", kind: .flag),
         Spec(short: "v", long: "version", kind: .flag),
         Spec(short: "V", long: "version", kind: .flag),
@@ -53,14 +58,20 @@ public enum OptionParser {
         var removeTimestamp = false
         /// Options other than -K, as typed (sudo: -K stands alone).
         var others: [String] = []
+        /// Every option given: its key (Spec.key) and how it was typed.
+        var given: [(key: String, spelled: String)] = []
+
+        func spelling(of keys: [String]) -> String? { given.first(where: { keys.contains($0.key) })?.spelled }
     }
 
     static let hint = " (see 'runas --help')"
 
-    /// Parses argv without argv[0].
-    public static func parse(_ words: [[UInt8]]) throws(Failure) -> Options {
+    /// Parses argv without argv[0]. `asEditor`: runas was started as
+    /// runasedit, which means -e.
+    public static func parse(_ words: [[UInt8]], asEditor: Bool = false) throws(Failure) -> Options {
         var options = Options()
         var seen = Seen()
+        if asEditor { seen.modes.append((.edit, "runasedit")) }
         var i = 0
         while i < words.count {
             let word = words[i]
@@ -120,8 +131,9 @@ public enum OptionParser {
                 }
             }
         }
-        // ... and between "--" and the command.
-        while i < words.count, let a = EnvironmentAssignment(parsing: words[i]) {
+        // ... and between "--" and the command (with -e every word is a file).
+        let editing = seen.modes.contains(where: { $0.0 == .edit })
+        while !editing, i < words.count, let a = EnvironmentAssignment(parsing: words[i]) {
             options.setEnvironment.append(a)
             i += 1
         }
@@ -143,6 +155,7 @@ public enum OptionParser {
         _ spec: Spec, value: String?, to o: inout Options, _ seen: inout Seen, spelled: String
     ) throws(Failure) {
         if spec.key != "remove-timestamp" { seen.others.append(spelled) }
+        seen.given.append((spec.key, spelled))
         switch spec.key {
         case "user": o.user = try nonEmpty(value, "--user")
         case "group": o.group = try nonEmpty(value, "--group")
@@ -172,11 +185,30 @@ public enum OptionParser {
         case "reset-timestamp": seen.resetTimestamp = true
         case "remove-timestamp": seen.removeTimestamp = true
         case "list": seen.modes.append((.list, spelled))
+        case "other-user": o.otherUser = try nonEmpty(value, "--other-user")
+        case "edit": seen.modes.append((.edit, spelled))
+        case "background": o.background = true
+        case "close-from": o.closeFrom = try descriptorNumber(value)
+        case "preserve-groups": o.preserveGroups = true
         case "help": seen.modes.append((.help, spelled))
         case "version": seen.modes.append((.version, spelled))
         case "check": seen.modes.append((.check, spelled))
         default: break
         }
+    }
+
+    /// -C's N: a decimal number, at least 3 (0, 1 and 2 are always open).
+    private static func descriptorNumber(_ value: String?) throws(Failure) -> Int32 {
+        let text = value ?? ""
+        var n: Int32 = 0
+        for b in text.utf8 {
+            guard isDigit(b), n <= (Int32.max - 9) / 10 else { n = -1; break }
+            n = n * 10 + Int32(b - UInt8(ascii: "0"))
+        }
+        guard !text.isEmpty, n >= 3 else {
+            throw Failure("-C wants a descriptor number of 3 or more, not '\(visible(text))'" + hint)
+        }
+        return n
     }
 
     private static func nonEmpty(_ value: String?, _ option: String) throws(Failure) -> String {
@@ -188,8 +220,13 @@ public enum OptionParser {
     private static func check(_ o: inout Options, _ seen: Seen) throws(Failure) {
         func refuse(_ text: String) -> Failure { Failure(text + hint) }
         let hasCommand = !o.command.isEmpty
-        if let (first, firstName) = seen.modes.first {
-            if let other = seen.modes.first(where: { $0.0 != first }) {
+        var modes = seen.modes
+        // runasedit -h / -v: the help or the version, as with sudoedit.
+        if modes.count > 1, modes[0].1 == "runasedit", modes.dropFirst().allSatisfy({ $0.0 == .help || $0.0 == .version }) {
+            modes.removeFirst()
+        }
+        if let (first, firstName) = modes.first {
+            if let other = modes.first(where: { $0.0 != first }) {
                 throw refuse("\(firstName) and \(other.1) cannot be used together")
             }
             o.mode = first
@@ -201,14 +238,30 @@ public enum OptionParser {
         if seen.removeTimestamp, let other = seen.others.first {
             throw refuse("-K and \(other) cannot be used together")
         }
+        if o.background, let pty = seen.spelling(of: ["pty"]) { throw refuse("-b and \(pty) cannot be used together") }
+        if o.otherUser != nil && o.mode != .list { throw refuse("-U works only with -l") }
+        // What only a command can use.
+        if o.mode != .run, o.mode != .forgetCredentials,
+           let option = seen.spelling(of: ["background", "close-from", "preserve-groups"]) {
+            throw refuse("\(modes.first!.1) and \(option) cannot be used together")
+        }
         switch o.mode {
         case .help, .version, .check:
-            let name = seen.modes.first!.1
+            let name = modes.first!.1
             if hasCommand { throw refuse("\(name) takes no command") }
             if !o.setEnvironment.isEmpty { throw refuse("\(name) takes no VAR=VALUE") }
             if o.shell || o.login { throw refuse("\(name) and \(o.shell ? "-s" : "-i") cannot be used together") }
         case .list:
             if o.shell || o.login { throw refuse("-l and \(o.shell ? "-s" : "-i") cannot be used together") }
+        case .edit:
+            // The editor runs as you, with your environment, on copies:
+            // nothing that shapes a command's run applies.
+            let name = modes.first!.1
+            if let option = seen.spelling(of: ["shell", "login", "E", "preserve-env", "env", "chdir", "pty", "no-pty"]) {
+                throw refuse("\(name) and \(option) cannot be used together")
+            }
+            if !o.setEnvironment.isEmpty { throw refuse("\(name) takes no VAR=VALUE (the editor gets your environment)") }
+            if !hasCommand { throw refuse("\(name) needs at least one file to edit") }
         case .run, .forgetCredentials:
             if hasCommand || o.shell || o.login { break }
             if (seen.resetTimestamp || seen.removeTimestamp) && o.setEnvironment.isEmpty {

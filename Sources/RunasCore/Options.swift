@@ -10,6 +10,9 @@ public struct Options: Equatable, Sendable {
         case list
         /// -k or -K without a command: nothing to do (no credential cache).
         case forgetCredentials
+        /// -e/--edit (or runas started as runasedit): edit files as the
+        /// target, in the caller's editor (EditSession.swift).
+        case edit
     }
 
     public var mode: Mode = .run
@@ -40,7 +43,16 @@ public struct Options: Equatable, Sendable {
     public var pty: Bool?
     /// -D/--chdir DIR.
     public var directory: String?
-    /// The command and its arguments, byte for byte as given.
+    /// -b/--background: start the command and return at once.
+    public var background = false
+    /// -C/--close-from N: descriptors 3...N-1 stay open for the command.
+    public var closeFrom: Int32?
+    /// -P/--preserve-groups: the command keeps the caller's supplementary groups.
+    public var preserveGroups = false
+    /// -U/--other-user USER (with -l): ask about USER instead of the caller.
+    public var otherUser: String?
+    /// The command and its arguments, byte for byte as given; with -e,
+    /// the files to edit.
     public var command: [[UInt8]] = []
 
     public init() {}

@@ -21,16 +21,19 @@ public enum Runas {
             writeAll(2, Version.usage)
             exit(1)
         }
+        // Started as runasedit (the link beside runas): -e.
+        let name = arguments[0].split(separator: UInt8(ascii: "/")).last.map { Array($0) } ?? []
         do {
-            try run(arguments: Array(arguments.dropFirst()), environment: environment)
+            try run(arguments: Array(arguments.dropFirst()), asEditor: name == Array("runasedit".utf8),
+                    environment: environment)
         } catch {
             exitWith(error)
         }
     }
 
-    static func run(arguments: [[UInt8]], environment: [[UInt8]]) throws(Failure) -> Never {
+    static func run(arguments: [[UInt8]], asEditor: Bool, environment: [[UInt8]]) throws(Failure) -> Never {
         // 1. parse argv (--help, --version, --check and -k stop here)
-        let options = try OptionParser.parse(arguments)
+        let options = try OptionParser.parse(arguments, asEditor: asEditor)
         try answerWithoutRunning(options)
         // 2. who is calling (-l stops here)
         let caller = try identifyCaller()
@@ -42,6 +45,10 @@ public enum Runas {
         try Policy.requireAdmitted(caller)
         // 4. target user and group
         let target = try resolveTarget(options, caller: caller)
+        // -e: nothing runs as the target, so no backend (EditSession.swift).
+        if options.mode == .edit {
+            try edit(options, caller: caller, target: target, tty: tty, cwd: cwd, environment: environment)
+        }
         // 5. load and check the backend
         let backend = try loadBackend()
         // 6. authenticate (unless not needed)
@@ -66,7 +73,7 @@ public enum Runas {
         case .forgetCredentials:
             // -k/-K alone: runas keeps no credentials, so there is nothing to forget.
             exit(0)
-        case .list, .run:
+        case .list, .run, .edit:
             return
         }
     }
@@ -83,6 +90,29 @@ public enum Runas {
         return caller
     }
 
+    /// -e from step 4 on: the paths and the editor are checked before the
+    /// password is asked, then the session runs and runas exits.
+    static func edit(
+        _ options: Options, caller: Account, target: Target, tty: String?, cwd: [UInt8], environment: [[UInt8]]
+    ) throws(Failure) -> Never {
+        var paths: [EditPath] = []
+        for file in options.command { paths.append(try EditPath(file, cwd: cwd)) }
+        let editor = try EditorCommand.choose(environment: environment)
+        let needed = needsPassword(caller: caller, target: target.account, groups: target.groups, staysWithCaller: true)
+        let login = try Authenticator.authenticate(AuthenticationContext(
+            caller: caller,
+            source: needed ? try passwordSource(options, environment: environment) : .terminal,
+            nonInteractive: options.nonInteractive,
+            prompt: PromptText.make(
+                template: PromptText.template(option: options.prompt, environment: environment),
+                caller: caller.name, target: target.account.name),
+            tty: tty, needsPassword: needed, wantsSession: false))
+        login.finish()
+        SystemLog.success()
+        EditSession.run(paths, target: Identity(uid: target.account.uid, gid: target.group.gid, groups: target.groups),
+                        editor: editor, environment: environment)
+    }
+
     /// Who and what the log lines name, as far as known now.
     static func logSubject(_ options: Options, caller: Account, tty: String?, cwd: [UInt8]) -> LogSubject {
         LogSubject(
@@ -91,7 +121,8 @@ public enum Runas {
             group: options.group,
             environment: options.setEnvironment.isEmpty ? nil : Array(options.setEnvironment.map {
                 Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }.joined(separator: [UInt8(ascii: " ")])),
-            command: options.command.isEmpty ? Array("(shell)".utf8) : Array(options.command.joined(separator: [UInt8(ascii: " ")])))
+            command: options.mode == .edit ? Array("sudoedit ".utf8) + Array(options.command.joined(separator: [UInt8(ascii: " ")]))
+                : options.command.isEmpty ? Array("(shell)".utf8) : Array(options.command.joined(separator: [UInt8(ascii: " ")])))
     }
 
     /// The account the command runs as, its group, and every gid it gets.
@@ -124,7 +155,8 @@ public enum Runas {
         _ options: Options, caller: Account, target: Target, tty: String?,
         backend: LoadedBackend, environment: [[UInt8]]
     ) throws(Failure) -> AuthenticatedCaller {
-        let needed = needsPassword(caller: caller, target: target.account, groups: target.groups, backend: backend)
+        let needed = needsPassword(caller: caller, target: target.account, groups: target.groups,
+                                   staysWithCaller: backend.waitsForCommand)
         return try Authenticator.authenticate(AuthenticationContext(
             caller: caller,
             source: needed ? try passwordSource(options, environment: environment) : .terminal,
@@ -234,11 +266,12 @@ public enum Runas {
     /// sharing its uid), every group the command gets is one this process
     /// already has, and the command stays runas's own child in the
     /// caller's session (a backend that waits for it: a service manager
-    /// would start it as a system service, outside the caller's limits).
-    static func needsPassword(caller: Account, target: Account, groups: [UInt32], backend: LoadedBackend) -> Bool {
+    /// would start it as a system service, outside the caller's limits;
+    /// -e runs nothing as the target at all).
+    static func needsPassword(caller: Account, target: Account, groups: [UInt32], staysWithCaller: Bool) -> Bool {
         if caller.uid == 0 { return false }
         if target.uid != caller.uid || target.name != caller.name { return true }
-        if !backend.waitsForCommand { return true }
+        if !staysWithCaller { return true }
         let held = heldGroups()
         return !groups.allSatisfy { held.contains($0) }
     }

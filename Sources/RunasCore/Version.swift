@@ -39,7 +39,8 @@ public enum Version {
     public static let usage = """
         usage: runas [options] [VAR=VALUE ...] [--] command [argument ...]
                runas [options] -s | -i [command [argument ...]]
-               runas -l [-u USER] [command]
+               runas -e [-u USER] [-g GROUP] FILE ...   (or: runasedit FILE ...)
+               runas -l [-U USER] [-u USER] [command]
                runas -h | -v | --check | -k | -K
 
         Run a command as root (or another user) after asking for your own
@@ -58,6 +59,13 @@ public enum Version {
               --env VAR=VALUE      set a variable (repeatable; so do VAR=VALUE
                                    words before the command)
           -D, --chdir DIR          run the command in DIR (default: here)
+          -e, --edit               edit FILEs as the target: your editor runs as
+                                   you on copies, which runas writes back
+          -b, --background         start the command in the background and
+                                   return at once (no pty)
+          -C, --close-from N       keep descriptors 3 to N-1 open for the
+                                   command (scopex only)
+          -P, --preserve-groups    the command keeps your supplementary groups
               --pty, --no-pty      give the command a terminal of its own (the
                                    default for another user on a terminal), or not
           -H, --set-home           HOME is the target's (always; accepted)
@@ -70,6 +78,7 @@ public enum Version {
           -K, --remove-timestamp   accepted; same (and stands alone)
           -l, --list               may you use runas, and through which backend;
                                    with a command, the full path that would run
+          -U, --other-user USER    with -l: may USER use runas
           -h, --help               show this help and exit
           -v, -V, --version        show version, traits, backend and ABI
               --check              check the installation (no password needed)

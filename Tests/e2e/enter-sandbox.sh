@@ -4,8 +4,8 @@
 # `unshare --mount --propagation private`); nothing here reaches the real
 # machine. Mounts the sandbox's own account files, PAM configuration, a
 # layer over /run, a tmpfs /usr/local holding the staged runas (setuid root)
-# and backend, and the stub service-manager programs over /usr/bin; then
-# runs COMMAND.
+# and backend, its own /srv and /var/tmp, and the stub service-manager
+# programs over /usr/bin; then runs COMMAND.
 set -eu
 box=$1
 shift
@@ -54,6 +54,12 @@ mount --move "$dev" /dev
 # writes there (the password-try records in /run/runas) lands in the
 # sandbox and lasts from one run to the next within it.
 mount -t overlay overlay -o "lowerdir=/run,upperdir=$box/run/upper,workdir=$box/run/work" /run
+
+# runas -e: the sandbox's own /srv (files to edit: root-owned 0755 all the
+# way, so no directory on the path is a caller's) and /var/tmp (where the
+# caller's copies are made), both seen from outside by the tests.
+mount --bind "$box/srv" /srv
+mount --bind "$box/vartmp" /var/tmp
 
 # Stubs for systemd-run and run0 at their real paths (see stubs/).
 mount -t overlay overlay -o "lowerdir=$box/stubs:/usr/bin" /usr/bin

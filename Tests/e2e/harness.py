@@ -212,6 +212,13 @@ class Sandbox:
         os.mkdir(os.path.join(self.dir, "dev"))
         for d in ("run", "run/upper", "run/work"):
             os.mkdir(os.path.join(self.dir, d), 0o755)
+        # /srv and /var/tmp inside the sandbox (enter-sandbox.sh).
+        self.srv = os.path.join(self.dir, "srv")
+        os.mkdir(self.srv)
+        os.chmod(self.srv, 0o755)
+        self.vartmp = os.path.join(self.dir, "vartmp")
+        os.mkdir(self.vartmp)
+        os.chmod(self.vartmp, 0o1777)
         self._open_syslog()
         self.users = USERS + list(extra_users)
         self.groups = EXTRA_GROUPS + list(extra_groups)
@@ -301,6 +308,7 @@ class Sandbox:
         shutil.copyfile(os.path.join(stage_dir(core), "usr/local/bin/runas"), runas)
         os.chown(runas, 0, WHEEL_GID)
         os.chmod(runas, runas_mode)
+        os.symlink("runas", os.path.join(root, "bin/runasedit"))  # as install.sh makes it
         so = os.path.join(lib, "backend.so")
         shutil.copyfile(backend_path or backend_file(core, backend), so)
         os.chown(so, owner, 0)

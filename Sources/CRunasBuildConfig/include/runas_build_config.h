@@ -52,6 +52,16 @@
 #define RUNAS_PAM_CONFIG_PATH "/etc/pam.d/runas"
 #endif
 
+/* -e: the editor when none of RUNAS_EDITOR, SUDO_EDITOR, VISUAL and
+ * EDITOR is set (install.sh: /usr/bin/editor on Debian-family systems),
+ * and where the caller's copies of the files are made. */
+#ifndef RUNAS_DEFAULT_EDITOR
+#define RUNAS_DEFAULT_EDITOR "vi"
+#endif
+#ifndef RUNAS_EDIT_TEMP_DIR
+#define RUNAS_EDIT_TEMP_DIR "/var/tmp"
+#endif
+
 /* 1: a command run as another user on a terminal gets a pseudo-terminal
  * of its own unless --no-pty (install.sh --no-pty-default: 0). */
 #ifndef RUNAS_USE_PTY_DEFAULT
@@ -72,5 +82,7 @@ const char *runas_build_env_file_path(void);
 const char *runas_build_tally_directory(void);
 const char *runas_build_pam_config_path(void);
 int runas_build_use_pty_default(void);
+const char *runas_build_default_editor(void);
+const char *runas_build_edit_temp_dir(void);
 
 #endif

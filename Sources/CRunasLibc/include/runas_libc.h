@@ -66,6 +66,7 @@ static inline mode_t libc_mode_type(mode_t mode) { return mode & S_IFMT; }
 static const mode_t libc_s_ifreg = S_IFREG;
 static const mode_t libc_s_ifdir = S_IFDIR;
 static const mode_t libc_s_ifchr = S_IFCHR;
+static const mode_t libc_s_iflnk = S_IFLNK;
 static const mode_t libc_s_isuid = S_ISUID;
 
 /* The process environment (environ is a plain global in C). */

@@ -4,7 +4,8 @@
  *    openlog keeps its ident pointer),
  *  - the process start-up scrub of Swift runtime variables (startup.c),
  *  - the signal handling around the password prompt (prompt_signals.c),
- *  - starting the askpass helper without privilege (unprivileged_spawn.c),
+ *  - starting the askpass helper and -e's editor without privilege, and
+ *    waiting for the editor (unprivileged_spawn.c),
  *  - creating a password-try record whole (record_file.c),
  *  - reading a loaded backend's record field by field (backend_record.c).
  */
@@ -60,5 +61,15 @@ void runas_prompt_signals_release(int resend);
  * kept, nothing else. Returns the child's pid, or -1 (errno): it could
  * not be started, or could not exec (errno is then the exec's). */
 pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd);
+
+/* fork + exec as the caller (real ids) of the first of the NULL-terminated
+ * `paths` that runs (execvp's rules), keeping stdin, stdout and stderr and
+ * nothing else. Returns the pid, or -1 (errno: fork's, or the exec's). */
+pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *const envp[]);
+
+/* waitpid for the editor, SIGINT and SIGQUIT ignored meanwhile; when it
+ * stops, runas stops itself and continues it afterwards. 0 with its
+ * status (exited or killed), or -1 (errno). */
+int runas_wait_for_editor(pid_t pid, int *status);
 
 #endif
