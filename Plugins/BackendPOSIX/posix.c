@@ -34,12 +34,25 @@ static void close_between(int lo, int hi) {
 }
 
 void backend_close_all_above_stdio_except(int keep) {
-    if (keep < 3) {
-        backend_close_from(3);
-        return;
+    backend_close_above_stdio_keeping(NULL, 0, keep);
+}
+
+void backend_close_above_stdio_keeping(const int32_t *keep, size_t nkeep, int also) {
+    /* Close the gaps below each kept descriptor, in ascending order, then
+     * everything above the highest. (No allocation: safe after fork.) */
+    int low = 3;
+    for (;;) {
+        int next = also >= low ? also : -1;   /* the lowest kept one >= low */
+        for (size_t i = 0; i < nkeep; i++)
+            if (keep[i] >= low && (next < 0 || keep[i] < next))
+                next = keep[i];
+        if (next < 0) {
+            backend_close_from(low);
+            return;
+        }
+        close_between(low, next - 1);
+        low = next + 1;
     }
-    close_between(3, keep - 1);
-    backend_close_from(keep + 1);
 }
 
 int backend_ids_are(uid_t uid, gid_t gid) {

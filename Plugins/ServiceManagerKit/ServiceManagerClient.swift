@@ -4,6 +4,9 @@
 // client's parent, names the unit itself (--unit=), and passes the signals
 // it gets on to the unit's main process with `systemctl kill`; it returns
 // when the client does, with the client's status (see unitStatus).
+// With -b (RUNAS_REQUEST_BACKGROUND) the client starts in a process group
+// of its own and runas returns as soon as it runs: the client stays
+// behind, connecting the unit to runas's stdout and stderr until it ends.
 import BackendKit
 import BackendPOSIX
 import CRunasBuildConfig
@@ -43,6 +46,7 @@ public func runServiceManagerClient(
     do throws(Errno) { reports = try ExecFailurePipe.make() } catch let failure {
         return reportFailure(error, .systemError, errno: failure.rawValue, "pipe")
     }
+    let background = request.pointee.flags & RUNAS_REQUEST_BACKGROUND.rawValue != 0
     var saved = sigset_t()
     backend_unit_signals_block(&saved)
     defer { backend_unit_signals_restore(&saved) }
@@ -52,6 +56,7 @@ public func runServiceManagerClient(
             if pid == 0 {
                 reports.enterChild()
                 backend_unit_client_signals(&saved)
+                if background { _ = setpgid(0, 0) }
                 _ = execve(program, argv, envp)
                 reports.send(.init(step: 0, errno: libc_errno()))
                 _exit(127)
@@ -68,6 +73,10 @@ public func runServiceManagerClient(
     if let report = reports.receive() {
         _ = try? WaitStatus.wait(for: client)
         return reportFailure(error, .systemError, errno: report.errno, "cannot run", detail: program)
+    }
+    if background {
+        waitStatus?.pointee = 0
+        return BackendStatus.ok.code
     }
     var forwarder = UnitSignalForwarder(unit: unit)
     guard forwarder.wait(for: client, status: &status) else {

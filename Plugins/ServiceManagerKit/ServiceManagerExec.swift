@@ -46,3 +46,20 @@ var fixedPath: ByteString {
     entry.append(cString: runas_build_safe_path())
     return entry
 }
+
+/// What systemd-run and run0 can do beyond a plain run (-b, -P).
+public let serviceManagerAbilities = RUNAS_BACKEND_CAN_BACKGROUND.rawValue | RUNAS_BACKEND_CAN_PRESERVE_GROUPS.rawValue
+
+/// -P: the service manager sets the groups from the target's account
+/// (User=), so the caller's are passed as SupplementaryGroups= (numeric
+/// gids, space separated). Systemd adds them to the target's own groups,
+/// except for root, whose groups it leaves out (README says so).
+public func appendPreservedGroups(_ args: inout CStringList, _ r: runas_request) {
+    guard r.flags & RUNAS_REQUEST_PRESERVE_GROUPS.rawValue != 0 else { return }
+    var property = ByteString("--property=SupplementaryGroups=")
+    for i in 0..<r.ngroups {
+        if i > 0 { property.append(" ") }
+        property.append(decimal: r.groups[i])
+    }
+    args.append(property)
+}

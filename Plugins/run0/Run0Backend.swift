@@ -10,7 +10,7 @@ import ServiceManagerKit
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "run0", run: run0Run)
+    makeBackendDescriptor(name: "run0", flags: serviceManagerAbilities, run: run0Run)
 }
 
 private func run0Run(
@@ -33,6 +33,7 @@ private func run0Run(
     if !onTerminal {
         args.append(prefix: "--unit=", unit)
     }
+    appendPreservedGroups(&args, r)
     forEachCString(r.envp) { args.append(prefix: "--setenv=", cString: $0) }
     // No background tint and no emoji prefix in the shell prompt.
     args.append("--background=")

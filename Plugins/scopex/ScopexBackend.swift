@@ -12,6 +12,10 @@
 //  - otherwise runas forks; the child does the above, and runas relays
 //    signals, serves the pty if there is one, and returns the child's wait
 //    status (so the core can close the PAM session after it).
+//  - -b (RUNAS_REQUEST_BACKGROUND): runas forks, the child becomes the
+//    command in a process group of its own, and runas returns as soon as
+//    its execve succeeded, without waiting for it.
+// With -C the descriptors the request lists stay open for the command.
 import BackendKit
 import BackendPOSIX
 import CRunasBuildConfig
@@ -22,7 +26,9 @@ import SystemEdge
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
     // It waits for the command, so a PAM build can hold a session around it.
     makeBackendDescriptor(name: "scopex",
-                          flags: RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue, run: scopexRun)
+                          flags: RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue | RUNAS_BACKEND_CAN_BACKGROUND.rawValue
+                              | RUNAS_BACKEND_CAN_PRESERVE_GROUPS.rawValue | RUNAS_BACKEND_KEEPS_DESCRIPTORS.rawValue,
+                          run: scopexRun)
 }
 
 /// Which step of the child failed; sent to the parent with errno through a
@@ -40,6 +46,9 @@ private func scopexRun(
     // A pseudo-terminal of its own for the command (see pty.c), opened
     // before fork so that a failure is runas's error, not the command's.
     let usePty = r.flags & RUNAS_REQUEST_USE_PTY.rawValue != 0
+    if r.flags & RUNAS_REQUEST_BACKGROUND.rawValue != 0 {
+        return startInBackground(request, waitStatus, error)
+    }
     if !usePty && r.flags & RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue != 0 {
         // Returns only if something failed (the ids may be the target's by then).
         backend_reset_signals()
@@ -84,6 +93,40 @@ private func scopexRun(
         return childFailure(ChildStep(rawValue: report.step) ?? .exec, errno: report.errno, request, error)
     }
     waitStatus?.pointee = status
+    return BackendStatus.ok.code
+}
+
+/// -b: the command in a child of its own process group (so the terminal's
+/// Ctrl-C and job control do not reach it, and once runas is gone a read
+/// from the terminal fails instead of stopping it); returns once it runs.
+private func startInBackground(
+    _ request: UnsafePointer<runas_request>, _ waitStatus: UnsafeMutablePointer<Int32>?,
+    _ error: UnsafeMutablePointer<runas_error>?
+) -> Int32 {
+    let r = request.pointee
+    let reports: ExecFailurePipe
+    do throws(Errno) { reports = try ExecFailurePipe.make() } catch let failure {
+        return reportFailure(error, .systemError, errno: failure.rawValue, "pipe")
+    }
+    let pid = fork()
+    if pid < 0 {
+        let err = libc_errno()
+        reports.closeBoth()
+        return reportFailure(error, .systemError, errno: err, "fork")
+    }
+    if pid == 0 {
+        reports.enterChild()
+        backend_reset_signals()
+        _ = setpgid(0, 0)
+        let failed = becomeCommand(r, keeping: reports.writeEnd)
+        reports.send(.init(step: failed.step.rawValue, errno: failed.errno))
+        _exit(127)
+    }
+    if let report = reports.receive() {
+        _ = try? WaitStatus.wait(for: pid)
+        return childFailure(ChildStep(rawValue: report.step) ?? .exec, errno: report.errno, request, error)
+    }
+    waitStatus?.pointee = 0
     return BackendStatus.ok.code
 }
 
@@ -149,7 +192,7 @@ private func becomeCommand(_ r: runas_request, keeping keep: Int32) -> (step: Ch
 
     backend_clear_timers()
     closelog()   // its socket is closed next; a failure is then logged on a fresh one
-    backend_close_all_above_stdio_except(keep)
+    backend_close_above_stdio_keeping(r.keep_fds, r.nkeep_fds, keep)
     _ = execve(r.command_path, mutableList(r.argv), mutableList(r.envp))
     return failure(.exec)
 }

@@ -10,7 +10,7 @@ import ServiceManagerKit
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "systemd-run", run: systemdRun)
+    makeBackendDescriptor(name: "systemd-run", flags: serviceManagerAbilities, run: systemdRun)
 }
 
 private func systemdRun(
@@ -38,6 +38,7 @@ private func systemdRun(
         args.append(prefix: "--unit=", unit)
     }
     args.append(prefix: "--working-directory=", cString: r.cwd)
+    appendPreservedGroups(&args, r)
     forEachCString(r.envp) { args.append(prefix: "--setenv=", cString: $0) }
     #if !WithoutExpandEnv
     args.append("--expand-environment=false")

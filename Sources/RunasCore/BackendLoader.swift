@@ -29,6 +29,12 @@ public struct LoadedBackend {
     public var waitsForCommand: Bool {
         runas_backend_record_flags(descriptor) & RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue != 0
     }
+
+    /// Whether the backend says it can do this (ABI 1.4 flags; an older
+    /// backend can do none of them).
+    public func can(_ flag: runas_backend_flag) -> Bool {
+        runas_backend_record_flags(descriptor) & flag.rawValue != 0
+    }
 }
 
 // (The record is read through `descriptor.pointee.field`, which reads that

@@ -16,6 +16,8 @@ public struct CommandPlan {
     public var pamEnvironment: [String]?
     public var cwd: [UInt8]
     public var flags: UInt32
+    /// -C: the descriptors the command keeps.
+    public var keepDescriptors: [Int32] = []
 }
 
 enum BackendRequest {
@@ -39,8 +41,17 @@ enum BackendRequest {
             argv: list(plan.argv),
             envp: list(plan.environment.map { Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }),
             cwd: cString(plan.cwd),
-            pam_env: plan.pamEnvironment.map { list($0.map { Array($0.utf8) }) }))
+            pam_env: plan.pamEnvironment.map { list($0.map { Array($0.utf8) }) },
+            keep_fds: descriptors(plan.keepDescriptors),
+            nkeep_fds: plan.keepDescriptors.count))
         return request
+    }
+
+    static func descriptors(_ fds: [Int32]) -> UnsafePointer<Int32>? {
+        if fds.isEmpty { return nil }
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: fds.count)
+        for (i, fd) in fds.enumerated() { p[i] = fd }
+        return UnsafePointer(p)
     }
 
     static func user(_ a: Account) -> runas_user {
@@ -86,6 +97,7 @@ enum BackendRequest {
         free(list: r.envp, wipe: true)
         free(r.cwd)
         free(list: r.pam_env, wipe: true)
+        if let fds = r.keep_fds { UnsafeMutablePointer(mutating: fds).deallocate() }
         request.deinitialize(count: 1)
         request.deallocate()
     }

@@ -35,6 +35,8 @@ public enum Runas {
         // 1. parse argv (--help, --version, --check and -k stop here)
         let options = try OptionParser.parse(arguments, asEditor: asEditor)
         try answerWithoutRunning(options)
+        // -C: what is open now, before runas opens anything, is the caller's.
+        let kept = options.closeFrom.map(inheritedDescriptors(below:)) ?? []
         // 2. who is calling (-l stops here)
         let caller = try identifyCaller()
         if options.mode == .list { try Listing.run(options, caller: caller) }
@@ -51,11 +53,14 @@ public enum Runas {
         }
         // 5. load and check the backend
         let backend = try loadBackend()
+        try requireAbilities(options, of: backend)
         // 6. authenticate (unless not needed)
         let login = try authenticate(options, caller: caller, target: target, tty: tty,
                                      backend: backend, environment: environment)
         // 7. resolve the command, build its environment
-        let plan = try plan(options, caller: caller, target: target, cwd: cwd, login: login, environment: environment)
+        if options.background { try detachTerminalInput() }
+        var plan = try plan(options, caller: caller, target: target, cwd: cwd, login: login, environment: environment)
+        plan.keepDescriptors = kept
         // 8. hand the request to the backend
         try start(plan, with: backend, login: login)
     }
@@ -137,7 +142,9 @@ public enum Runas {
         let (account, group) = try Policy.resolveTarget(options, caller: caller)
         SystemLog.subject?.target = account.name
         if options.group != nil { SystemLog.subject?.group = group.name }
-        let groups = [group.gid] + Accounts.groups(of: account).filter { $0 != group.gid }
+        // -P: the caller's own supplementary groups instead of the target's.
+        let groups = options.preserveGroups ? Identity.caller().groups
+            : [group.gid] + Accounts.groups(of: account).filter { $0 != group.gid }
         return Target(account: account, group: group, groups: groups)
     }
 
@@ -166,7 +173,9 @@ public enum Runas {
                 caller: caller.name, target: target.account.name),
             // No password, no PAM session: pam_limits and friends would give
             // a caller who proved nothing more than they have (root excepted).
-            tty: tty, needsPassword: needed, wantsSession: backend.waitsForCommand && (needed || caller.uid == 0)))
+            // (-b: runas returns at once, so no session could last as long as the command.)
+            tty: tty, needsPassword: needed,
+            wantsSession: backend.waitsForCommand && !options.background && (needed || caller.uid == 0)))
     }
 
     /// Step 7: the program, its arguments and environment, where it runs,
@@ -193,8 +202,8 @@ public enum Runas {
         // "Our terminal" is the controlling one, even when stdin, stdout and
         // stderr are all redirected: the command could still open /dev/tty.
         let onTerminal = isatty(0) == 1 || isatty(1) == 1 || isatty(2) == 1 || ControllingTerminal.isPresent()
-        let usePty = wantsPty(onTerminal: onTerminal, otherUser: account.uid != caller.uid,
-                              option: options.pty, buildDefault: runas_build_use_pty_default() != 0)
+        let usePty = !options.background && wantsPty(onTerminal: onTerminal, otherUser: account.uid != caller.uid,
+                                                      option: options.pty, buildDefault: runas_build_use_pty_default() != 0)
         let flags = requestFlags(options, allStdioTerminals: isatty(0) == 1 && isatty(1) == 1 && isatty(2) == 1,
                                  usePty: usePty, mustOutliveCommand: login.mustFinish,
                                  callerCanSignalTarget: caller.uid == 0 || account.uid == caller.uid)
@@ -219,9 +228,11 @@ public enum Runas {
         if options.shell || options.login { flags |= RUNAS_REQUEST_SHELL.rawValue }
         if options.login { flags |= RUNAS_REQUEST_LOGIN_SHELL.rawValue }
         if options.directory != nil { flags |= RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue }
+        if options.background { flags |= RUNAS_REQUEST_BACKGROUND.rawValue }
+        if options.preserveGroups { flags |= RUNAS_REQUEST_PRESERVE_GROUPS.rawValue }
         if allStdioTerminals { flags |= RUNAS_REQUEST_TTY.rawValue }
         if usePty { flags |= RUNAS_REQUEST_USE_PTY.rawValue }
-        if !usePty && !mustOutliveCommand && callerCanSignalTarget {
+        if !usePty && !mustOutliveCommand && callerCanSignalTarget && !options.background {
             flags |= RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue
         }
         return flags
@@ -278,10 +289,44 @@ public enum Runas {
 
     /// The real and effective gid and the supplementary groups of this process.
     static func heldGroups() -> [UInt32] {
-        let n = getgroups(0, nil)
-        var list = [gid_t](repeating: 0, count: Int(max(n, 0)))
-        let got = getgroups(n, &list)
-        return [getgid(), getegid()] + list.prefix(Int(max(got, 0)))
+        [getgid(), getegid()] + Identity.caller().groups
+    }
+
+    /// -C N: the descriptors from 3 to N-1 that are open (below the
+    /// descriptor limit, above which none can be).
+    static func inheritedDescriptors(below n: Int32) -> [Int32] {
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        let top = Int32(min(UInt64(n), UInt64(limit.rlim_cur)))
+        return top <= 3 ? [] : (3..<top).filter { libc_fcntl($0, F_GETFD, 0) >= 0 }
+    }
+
+    /// Step 5's second half: options only some backends can carry out are
+    /// refused before any password.
+    static func requireAbilities(_ o: Options, of backend: LoadedBackend) throws(Failure) {
+        func need(_ flag: runas_backend_flag, _ option: String, _ what: String, _ why: String) throws(Failure) {
+            if backend.can(flag) { return }
+            let old = backend.descriptor.pointee.abi_minor < 4 ? " (its ABI \(backend.abi) is older than 1.4)" : why
+            throw Failure("the \(backend.name) backend cannot \(what) (\(option))\(old)")
+        }
+        if o.background { try need(RUNAS_BACKEND_CAN_BACKGROUND, "-b", "start a command in the background", "") }
+        if o.preserveGroups { try need(RUNAS_BACKEND_CAN_PRESERVE_GROUPS, "-P", "keep your groups for the command", "") }
+        if o.closeFrom != nil {
+            try need(RUNAS_BACKEND_KEEPS_DESCRIPTORS, "-C", "keep descriptors open for the command",
+                     ": a service manager starts it, and it inherits none of runas's (scopex can)")
+        }
+    }
+
+    /// -b: a command in the background must not read what is typed at the
+    /// caller's terminal (it would race the shell for it): a terminal on
+    /// stdin becomes /dev/null. Other input (a file, a pipe) stays.
+    static func detachTerminalInput() throws(Failure) {
+        guard isatty(0) == 1 else { return }
+        let null = libc_open("/dev/null", O_RDONLY, 0)
+        guard null >= 0, null == 0 || dup2(null, 0) == 0 else {
+            throw Failure("-b: cannot give the command /dev/null as its input: \(Errno.current.description)")
+        }
+        if null != 0 { close(null) }
     }
 
     /// Whether the command gets a pseudo-terminal of its own: only when

@@ -22,9 +22,11 @@ def units_dir(log):
     return os.path.join(log, "units")
 
 
-def run(command, pw, gid, cwd, env, log, unit=None, own_session=True, cwd_missing_status=203):
+def run(command, pw, gid, cwd, env, log, unit=None, own_session=True, cwd_missing_status=203, extra_groups=None):
     """Runs `command` as `pw` (a pwd entry) with `gid` and the user's
-    groups in `cwd` with exactly `env`; returns the client's exit status."""
+    groups in `cwd` with exactly `env`; returns the client's exit status.
+    extra_groups: SupplementaryGroups= (added to the user's groups, or for
+    gid 0 the only ones: systemd looks up no groups for root)."""
     try:
         with open(os.path.join(log, "start-delay")) as f:
             time.sleep(float(f.read()))
@@ -40,6 +42,8 @@ def run(command, pw, gid, cwd, env, log, unit=None, own_session=True, cwd_missin
                     signal.signal(s, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             os.initgroups(pw.pw_name, gid)
+            if extra_groups is not None:
+                os.setgroups(list(extra_groups) + ([] if gid == 0 else os.getgroups()))
             os.setresgid(gid, gid, gid)
             os.setresuid(pw.pw_uid, pw.pw_uid, pw.pw_uid)
             os.chdir(cwd)

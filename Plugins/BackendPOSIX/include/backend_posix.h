@@ -16,6 +16,9 @@ void backend_close_from(int lowfd);
 
 /* Close every descriptor >= 3 except `keep` (the exec-error pipe). */
 void backend_close_all_above_stdio_except(int keep);
+/* The same, keeping also the nkeep descriptors in keep (-C): every
+ * descriptor above 2 that is neither `also` nor listed is closed. */
+void backend_close_above_stdio_keeping(const int32_t *keep, size_t nkeep, int also);
 
 /* getresuid/getresgid, all three ids equal to the given ones? */
 int backend_ids_are(uid_t uid, gid_t gid);

@@ -38,7 +38,7 @@ extern "C" {
 /* "RNAS": first field of every versioned struct of this ABI. */
 #define RUNAS_BACKEND_MAGIC 0x524e4153u
 #define RUNAS_BACKEND_ABI_MAJOR 1
-#define RUNAS_BACKEND_ABI_MINOR 3
+#define RUNAS_BACKEND_ABI_MINOR 4
 
 /* True when a struct of the given (reader-known) type, as reported by its
  * struct_size field, is large enough to contain `field`. */
@@ -79,6 +79,18 @@ enum runas_request_flag {
      * failure still returns its status and error; the ids may already be
      * the target's then, and the core only reports it and exits. */
     RUNAS_REQUEST_MAY_EXEC_IN_PLACE = 1u << 5,
+    /* (ABI 1.4) -b: start the command in the background and return as
+     * soon as it runs (RUNAS_BACKEND_OK, *wait_status 0) without waiting
+     * for it; a failure to start it is still returned. The command runs in
+     * a process group of its own. The core sends it only to a backend with
+     * RUNAS_BACKEND_CAN_BACKGROUND, and never with USE_PTY or
+     * MAY_EXEC_IN_PLACE. */
+    RUNAS_REQUEST_BACKGROUND = 1u << 6,
+    /* (ABI 1.4) -P: `groups` are the caller's supplementary groups, not
+     * the target's; a backend that does not set the groups itself (a
+     * service manager) must pass them on explicitly. Sent only to a
+     * backend with RUNAS_BACKEND_CAN_PRESERVE_GROUPS. */
+    RUNAS_REQUEST_PRESERVE_GROUPS = 1u << 7,
 };
 
 /* What the core asks the backend to run. Built and owned by the core. */
@@ -113,6 +125,13 @@ typedef struct runas_request {
     const char *const *pam_env;     /* NULL-terminated "NAME=VALUE" list from
                                        the PAM stack (already merged into
                                        envp), or NULL without PAM */
+
+    /* Added in ABI 1.4 (check RUNAS_HAS_FIELD): -C. The descriptors above
+     * 2 the command keeps (the caller's, below -C's number, as runas got
+     * them); every other one above 2 is closed. None without -C. Sent
+     * only to a backend with RUNAS_BACKEND_KEEPS_DESCRIPTORS. */
+    const int32_t *keep_fds;
+    size_t nkeep_fds;
 } runas_request;
 
 /* Return value of runas_backend.run. */
@@ -145,6 +164,14 @@ enum runas_backend_flag {
      * parent. The core then holds a PAM session open around the command
      * (PAM builds) and closes it when run() returns. */
     RUNAS_BACKEND_WAITS_FOR_COMMAND = 1u << 0,
+    /* (ABI 1.4) What the backend can do beyond a plain run; the core
+     * refuses an option whose flag is missing, before any password.
+     * -b (RUNAS_REQUEST_BACKGROUND): */
+    RUNAS_BACKEND_CAN_BACKGROUND = 1u << 1,
+    /* -P (RUNAS_REQUEST_PRESERVE_GROUPS): */
+    RUNAS_BACKEND_CAN_PRESERVE_GROUPS = 1u << 2,
+    /* -C (keep_fds): the command can inherit descriptors from runas. */
+    RUNAS_BACKEND_KEEPS_DESCRIPTORS = 1u << 3,
 };
 
 /* What a backend exports, through runas_backend_v1(). Static, read-only. */
