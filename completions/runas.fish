@@ -1,6 +1,6 @@
 # runas.fish: fish completion for runas (installed in fish's
-# vendor_completions.d). Options, users after -u, groups after -g, then the
-# command and its own arguments.
+# vendor_completions.d). Options, users after -u and -U, groups after -g,
+# then the command and its own arguments (files with -e, and for runasedit).
 
 complete -c runas -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user (name or #UID)'
 complete -c runas -s g -l group -x -a '(__fish_complete_groups)' -d 'Primary group (name or #GID)'
@@ -20,7 +20,21 @@ complete -c runas -s p -l prompt -x -d 'Password prompt'
 complete -c runas -s k -l reset-timestamp -d 'Accepted; no credential cache'
 complete -c runas -s K -l remove-timestamp -d 'Accepted; no credential cache'
 complete -c runas -s l -l list -d 'May you use runas; the path a command resolves to'
+complete -c runas -s U -l other-user -x -a '(__fish_complete_users)' -d 'With -l: may this user use runas'
+complete -c runas -s e -l edit -d 'Edit files as the target (your editor, as you, on copies)'
+complete -c runas -s b -l background -d 'Start the command in the background'
+complete -c runas -s C -l close-from -x -d 'Keep descriptors 3 to N-1 open (scopex)'
+complete -c runas -s P -l preserve-groups -d 'Keep your supplementary groups'
 complete -c runas -s h -l help -d 'Show the help'
 complete -c runas -s v -s V -l version -d 'Show version, traits, backend and ABI'
 complete -c runas -l check -d 'Check the installation'
-complete -c runas -x -a '(__fish_complete_subcommand --fcs-skip=0)'
+complete -c runas -n 'not __fish_seen_argument -s e -l edit' -x -a '(__fish_complete_subcommand --fcs-skip=0)'
+
+# runasedit: runas -e by another name; its words are files.
+complete -c runasedit -s u -l user -x -a '(__fish_complete_users)' -d 'Edit as this user (name or #UID)'
+complete -c runasedit -s g -l group -x -a '(__fish_complete_groups)' -d 'With this group (name or #GID)'
+complete -c runasedit -s n -l non-interactive -d 'Never prompt'
+complete -c runasedit -s S -l stdin -d 'Read the password from standard input'
+complete -c runasedit -s A -l askpass -d 'Read the password from $RUNAS_ASKPASS'
+complete -c runasedit -s p -l prompt -x -d 'Password prompt'
+complete -c runasedit -s h -l help -d 'Show the help'

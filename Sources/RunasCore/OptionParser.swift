@@ -202,8 +202,9 @@ public enum OptionParser {
         let text = value ?? ""
         var n: Int32 = 0
         for b in text.utf8 {
-            guard isDigit(b), n <= (Int32.max - 9) / 10 else { n = -1; break }
-            n = n * 10 + Int32(b - UInt8(ascii: "0"))
+            let digit = Int32(b &- UInt8(ascii: "0"))
+            guard isDigit(b), n <= (Int32.max - digit) / 10 else { n = -1; break }
+            n = n * 10 + digit
         }
         guard !text.isEmpty, n >= 3 else {
             throw Failure("-C wants a descriptor number of 3 or more, not '\(visible(text))'" + hint)

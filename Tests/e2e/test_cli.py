@@ -63,8 +63,8 @@ class HelpAndVersionTests(CLITest):
                          r"runas \d+\.\d+\.\d+\n"
                          r"traits: SystemdRun,Run0,Scopex\n"
                          r"authentication: shadow file \(libcrypt\)\n"
-                         r"backend ABI: 1\.3\n"
-                         r"backend: scopex \d+\.\d+\.\d+ \(ABI 1\.3\) at /usr/local/lib/runas/backend\.so\n\Z")
+                         r"backend ABI: 1\.4\n"
+                         r"backend: scopex \d+\.\d+\.\d+ \(ABI 1\.4\) at /usr/local/lib/runas/backend\.so\n\Z")
         for spelling in (["-v"], ["-V"]):
             self.assertEqual(self.box.run(ALICE, spelling).out, r.out)
 
@@ -218,7 +218,7 @@ class ListTests(CLITest):
         r = self.box.run(ALICE, ["-l"])
         self.assertEqual((r.rc, r.err), (0, ""), r)
         self.assertEqual(r.out, "alice may run any command as any user with runas (a member of the group wheel)\n"
-                                "backend: scopex 0.4.0 (ABI 1.3) at /usr/local/lib/runas/backend.so\n")
+                                "backend: scopex 0.5.0 (ABI 1.4) at /usr/local/lib/runas/backend.so\n")
 
     def test_root(self):
         r = self.box.run(ROOT, ["--list"])
@@ -267,7 +267,7 @@ class CheckTests(CLITest):
             "ok    /usr/local/bin/runas is setuid root (mode 4755)\n"
             "ok    /usr/local/bin/runas is writable only by root\n"
             "ok    runas runs with effective uid 0\n"
-            "ok    backend scopex 0.4.0 (ABI 1.3) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
+            "ok    backend scopex 0.5.0 (ABI 1.4) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
             "ok    the group wheel exists\n"
             "ok    you (alice) are a member of wheel\n"
             "all checks passed\n"))
@@ -532,6 +532,12 @@ class CompletionTests(unittest.TestCase):
             self.assertEqual(self.complete(box, ["runas", "-g", "pro"]), ["proj"])
             self.assertIn("ls", self.complete(box, ["runas", "-u", "bob", "l"]))
             self.assertIn("--env", self.complete(box, ["runas", "-u", "bob", "--e"]))
+            self.assertEqual(self.complete(box, ["runas", "-l", "-U", "al"]), ["alice"])
+            self.assertEqual(self.complete(box, ["runas", "-C", "5", "-u", "bo"]), ["bob"])
+            # With -e, and as runasedit, the words are files, not commands.
+            self.assertIn("/etc/passwd", self.complete(box, ["runas", "-e", "/etc/passw"]))
+            self.assertIn("/etc/passwd", self.complete(box, ["runasedit", "-u", "bob", "/etc/passw"]))
+            self.assertNotIn("ls", self.complete(box, ["runas", "-e", "l"]))
 
 
 class ManPageTests(unittest.TestCase):
@@ -549,7 +555,8 @@ class ManPageTests(unittest.TestCase):
 HELP = """\
 usage: runas [options] [VAR=VALUE ...] [--] command [argument ...]
        runas [options] -s | -i [command [argument ...]]
-       runas -l [-u USER] [command]
+       runas -e [-u USER] [-g GROUP] FILE ...   (or: runasedit FILE ...)
+       runas -l [-U USER] [-u USER] [command]
        runas -h | -v | --check | -k | -K
 
 Run a command as root (or another user) after asking for your own
@@ -568,6 +575,13 @@ options:
       --env VAR=VALUE      set a variable (repeatable; so do VAR=VALUE
                            words before the command)
   -D, --chdir DIR          run the command in DIR (default: here)
+  -e, --edit               edit FILEs as the target: your editor runs as
+                           you on copies, which runas writes back
+  -b, --background         start the command in the background and
+                           return at once (no pty)
+  -C, --close-from N       keep descriptors 3 to N-1 open for the
+                           command (scopex only)
+  -P, --preserve-groups    the command keeps your supplementary groups
       --pty, --no-pty      give the command a terminal of its own (the
                            default for another user on a terminal), or not
   -H, --set-home           HOME is the target's (always; accepted)
@@ -580,6 +594,7 @@ options:
   -K, --remove-timestamp   accepted; same (and stands alone)
   -l, --list               may you use runas, and through which backend;
                            with a command, the full path that would run
+  -U, --other-user USER    with -l: may USER use runas
   -h, --help               show this help and exit
   -v, -V, --version        show version, traits, backend and ABI
       --check              check the installation (no password needed)

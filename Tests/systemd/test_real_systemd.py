@@ -124,6 +124,31 @@ class RealServiceManagerScenarios:
         r = self.runas(["-s", "echo", "from-shell"])
         self.assertEqual((r.rc, r.out), (0, "from-shell\n"), r)
 
+    def test_preserve_groups(self):
+        # -P: alice's groups reach the command as SupplementaryGroups=;
+        # systemd adds carol's own (README says so).
+        r = self.runas(["-P", "-u", "carol", "id", "-Gn"])
+        self.assertEqual(r.rc, 0, r)
+        self.assertTrue({"alice", "wheel", "carol"} <= set(r.out.split()), r)
+        r = self.runas(["-u", "carol", "id", "-Gn"])
+        self.assertNotIn("wheel", r.out.split(), r)
+
+    def test_background(self):
+        # -b: runas exits 0 once the client runs; the command goes on and
+        # ends by itself.
+        r = self.runas(["-b", "sh", "-c", "sleep 1; echo done >/tmp/bg-%s" % self.backend])
+        self.assertEqual(r.rc, 0, r)
+        path = CONTAINER.path("/tmp/bg-%s" % self.backend)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(path) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with open(path) as f:
+            self.assertEqual(f.read(), "done\n")
+
+    def test_close_from_is_refused(self):
+        r = self.runas(["-C", "5", "true"], password=None)
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("cannot keep descriptors open for the command (-C)", r.err)
 
     def test_signal_death_is_reported_as_systemd_reports_it(self):
         # README's rule for the service-manager backends: systemd reports a
