@@ -126,6 +126,10 @@ SCENARIOS = [
      "unknown user: nosuchuser"),
     ("askpass helper", "shadow", {}, ALICE, ["-A", "/bin/true"], {"RUNAS_ASKPASS": ASKPASS}, "",
      "incorrect password"),
+    # -e: the paths and the editor are only parsed before the password:
+    # no file is looked at, nothing is copied, no editor runs.
+    ("edit, wrong password", "shadow", {}, ALICE, ["-S", "-e", "/etc/shadow", "new-file"], {"EDITOR": "/bin/true"},
+     "wrong\n", "1 incorrect password attempt"),
     # -l never authenticates: all it does is pre-authentication work.
     ("list a command", "shadow", {}, ALICE, ["-l", LISTED], None, "", LISTED),
     ("wrong password on a terminal", "shadow", {}, ALICE, ["/bin/true"], None,
