@@ -55,8 +55,10 @@ public enum Runas {
         let backend = try loadBackend()
         try requireAbilities(options, of: backend)
         // 6. authenticate (unless not needed)
+        // (-b: runas returns at once, so no session could last as long as the command.)
         let login = try authenticate(options, caller: caller, target: target, tty: tty,
-                                     backend: backend, environment: environment)
+                                     staysWithCaller: backend.waitsForCommand,
+                                     session: backend.waitsForCommand && !options.background, environment: environment)
         // 7. resolve the command, build its environment
         if options.background { try detachTerminalInput() }
         var plan = try plan(options, caller: caller, target: target, cwd: cwd, login: login, environment: environment)
@@ -103,15 +105,9 @@ public enum Runas {
         var paths: [EditPath] = []
         for file in options.command { paths.append(try EditPath(file, cwd: cwd)) }
         let editor = try EditorCommand.choose(environment: environment)
-        let needed = needsPassword(caller: caller, target: target.account, groups: target.groups, staysWithCaller: true)
-        let login = try Authenticator.authenticate(AuthenticationContext(
-            caller: caller,
-            source: needed ? try passwordSource(options, environment: environment) : .terminal,
-            nonInteractive: options.nonInteractive,
-            prompt: PromptText.make(
-                template: PromptText.template(option: options.prompt, environment: environment),
-                caller: caller.name, target: target.account.name),
-            tty: tty, needsPassword: needed, wantsSession: false))
+        // Nothing runs as the target: no PAM session.
+        let login = try authenticate(options, caller: caller, target: target, tty: tty,
+                                     staysWithCaller: true, session: false, environment: environment)
         login.finish()
         SystemLog.success()
         EditSession.run(paths, target: Identity(uid: target.account.uid, gid: target.group.gid, groups: target.groups),
@@ -157,13 +153,14 @@ public enum Runas {
         }
     }
 
-    /// Step 6.
+    /// Step 6. `staysWithCaller`: see needsPassword; `session`: a PAM
+    /// session could be held around the command.
     static func authenticate(
         _ options: Options, caller: Account, target: Target, tty: String?,
-        backend: LoadedBackend, environment: [[UInt8]]
+        staysWithCaller: Bool, session: Bool, environment: [[UInt8]]
     ) throws(Failure) -> AuthenticatedCaller {
         let needed = needsPassword(caller: caller, target: target.account, groups: target.groups,
-                                   staysWithCaller: backend.waitsForCommand)
+                                   staysWithCaller: staysWithCaller)
         return try Authenticator.authenticate(AuthenticationContext(
             caller: caller,
             source: needed ? try passwordSource(options, environment: environment) : .terminal,
@@ -173,9 +170,7 @@ public enum Runas {
                 caller: caller.name, target: target.account.name),
             // No password, no PAM session: pam_limits and friends would give
             // a caller who proved nothing more than they have (root excepted).
-            // (-b: runas returns at once, so no session could last as long as the command.)
-            tty: tty, needsPassword: needed,
-            wantsSession: backend.waitsForCommand && !options.background && (needed || caller.uid == 0)))
+            tty: tty, needsPassword: needed, wantsSession: session && (needed || caller.uid == 0)))
     }
 
     /// Step 7: the program, its arguments and environment, where it runs,
