@@ -4,8 +4,8 @@
 // client's parent, names the unit itself (--unit=), and passes the signals
 // it gets on to the unit's main process with `systemctl kill`; it returns
 // when the client does, with the client's status (see unitStatus).
-// With -b (RUNAS_REQUEST_BACKGROUND) the client starts in a process group
-// of its own and runas returns as soon as it runs: the client stays
+// With -b (RUNAS_REQUEST_BACKGROUND) the client starts in a session of its
+// own and runas returns as soon as it runs: the client stays
 // behind, connecting the unit to runas's stdout and stderr until it ends.
 import BackendKit
 import BackendPOSIX
@@ -56,7 +56,7 @@ public func runServiceManagerClient(
             if pid == 0 {
                 reports.enterChild()
                 backend_unit_client_signals(&saved)
-                if background { _ = setpgid(0, 0) }
+                if background { _ = setsid() }
                 _ = execve(program, argv, envp)
                 reports.send(.init(step: 0, errno: libc_errno()))
                 _exit(127)

@@ -13,8 +13,8 @@
 //    signals, serves the pty if there is one, and returns the child's wait
 //    status (so the core can close the PAM session after it).
 //  - -b (RUNAS_REQUEST_BACKGROUND): runas forks, the child becomes the
-//    command in a process group of its own, and runas returns as soon as
-//    its execve succeeded, without waiting for it.
+//    command in a session of its own (no controlling terminal), and runas
+//    returns as soon as its execve succeeded, without waiting for it.
 // With -C the descriptors the request lists stay open for the command.
 import BackendKit
 import BackendPOSIX
@@ -96,9 +96,10 @@ private func scopexRun(
     return BackendStatus.ok.code
 }
 
-/// -b: the command in a child of its own process group (so the terminal's
-/// Ctrl-C and job control do not reach it, and once runas is gone a read
-/// from the terminal fails instead of stopping it); returns once it runs.
+/// -b: the command in a child that leads a session of its own: no
+/// controlling terminal, so the terminal's Ctrl-C and job control do not
+/// reach it, and it cannot inject input (TIOCSTI) or take the foreground
+/// (the core gave it the terminal write-only, if at all); returns once it runs.
 private func startInBackground(
     _ request: UnsafePointer<runas_request>, _ waitStatus: UnsafeMutablePointer<Int32>?,
     _ error: UnsafeMutablePointer<runas_error>?
@@ -117,7 +118,7 @@ private func startInBackground(
     if pid == 0 {
         reports.enterChild()
         backend_reset_signals()
-        _ = setpgid(0, 0)
+        _ = setsid()
         let failed = becomeCommand(r, keeping: reports.writeEnd)
         reports.send(.init(step: failed.step.rawValue, errno: failed.errno))
         _exit(127)

@@ -14,8 +14,9 @@
  * The editor keeps stdin, stdout and stderr as they are, is found as
  * execvp would find it (the core works out the candidate paths from the
  * caller's PATH; only this child, already the caller, tries them), and is
- * waited for here with SIGINT and SIGQUIT ignored, as system() does, and
- * its stops followed (runas stops too, and continues it when continued).
+ * waited for here with SIGINT and SIGQUIT ignored, as system() does,
+ * SIGTERM and SIGHUP passed on to it, and its stops followed (runas stops
+ * too, and continues it when continued).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,12 +57,24 @@ static void become_caller(int report_fd, uid_t uid, gid_t gid) {
         fail(report_fd, EPERM);
 }
 
+/* close_range(lo, hi), or one close at a time where the kernel (before
+ * 5.9) or a seccomp filter refuses it. */
+static void close_between(unsigned lo, unsigned hi) {
+    if (lo > hi || syscall(SYS_close_range, lo, hi, 0u) == 0)
+        return;
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 1048576)
+        max = 1048576;
+    for (long fd = lo; fd <= (long)hi && fd < max; fd++)
+        close((int)fd);
+}
+
 /* In the child: every descriptor above 2 closed but the report pipe,
  * which exec closes. */
 static void close_all_but_stdio(int report_fd) {
     if (report_fd > 3)
-        syscall(SYS_close_range, 3u, (unsigned)report_fd - 1, 0u);
-    syscall(SYS_close_range, (unsigned)report_fd + 1, ~0u, 0u);
+        close_between(3u, (unsigned)report_fd - 1);
+    close_between((unsigned)report_fd + 1, ~0u);
 }
 
 /* In the parent: the child's report (its errno, then reaped), or 0 when
@@ -170,18 +183,35 @@ pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *co
     return -1;
 }
 
+static volatile sig_atomic_t editor_pending;
+
+static void note_for_editor(int sig) { editor_pending = sig; }
+
 int runas_wait_for_editor(pid_t pid, int *status) {
-    struct sigaction ignore, old_int, old_quit;
+    /* SIGTERM and SIGHUP are passed on to the editor, which decides (it
+     * usually ends; then nothing is written and the copies are named),
+     * instead of ending runas with the copies left unsaid. */
+    struct sigaction ignore, relay, old_int, old_quit, old_term, old_hup;
     memset(&ignore, 0, sizeof ignore);
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
+    memset(&relay, 0, sizeof relay);
+    relay.sa_handler = note_for_editor;   /* no SA_RESTART: waitpid returns */
+    sigemptyset(&relay.sa_mask);
     sigaction(SIGINT, &ignore, &old_int);
     sigaction(SIGQUIT, &ignore, &old_quit);
+    sigaction(SIGTERM, &relay, &old_term);
+    sigaction(SIGHUP, &relay, &old_hup);
     int rc;
     for (;;) {
         rc = waitpid(pid, status, WUNTRACED);
-        if (rc < 0 && errno == EINTR)
+        if (rc < 0 && errno == EINTR) {
+            int sig = editor_pending;
+            editor_pending = 0;
+            if (sig != 0)
+                kill(pid, sig);
             continue;
+        }
         if (rc < 0 || !WIFSTOPPED(*status))
             break;
         /* Stopped on its own (Ctrl-Z to an editor that stops itself):
@@ -193,6 +223,8 @@ int runas_wait_for_editor(pid_t pid, int *status) {
     int saved = errno;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGQUIT, &old_quit, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     errno = saved;
     return rc < 0 ? -1 : 0;
 }

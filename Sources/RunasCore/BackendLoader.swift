@@ -33,7 +33,7 @@ public struct LoadedBackend {
     /// Whether the backend says it can do this (ABI 1.4 flags; an older
     /// backend can do none of them).
     public func can(_ flag: runas_backend_flag) -> Bool {
-        runas_backend_record_flags(descriptor) & flag.rawValue != 0
+        descriptor.pointee.abi_minor >= 4 && runas_backend_record_flags(descriptor) & flag.rawValue != 0
     }
 }
 

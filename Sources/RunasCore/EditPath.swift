@@ -20,12 +20,15 @@ struct EditPath {
     init(_ typed: [UInt8], cwd: [UInt8]) throws(Failure) {
         self.typed = typed
         let slash = UInt8(ascii: "/")
+        if typed.isEmpty { throw Failure("an empty name is no file to edit") }
         let full = typed.first == slash ? typed : cwd + [slash] + typed
         let parts = full.split(separator: slash).map { Array($0) }.filter { $0 != Array(".".utf8) }
         if parts.contains(Array("..".utf8)) {
             throw Failure("\(visible(typed)): a file to edit is named without '..'")
         }
-        guard let last = parts.last, typed.last != slash else {
+        // "dir/", "dir/." and "." name a directory, whatever comes before.
+        let lastTyped = typed.split(separator: slash).last.map { Array($0) } ?? []
+        guard let last = parts.last, typed.last != slash, lastTyped != Array(".".utf8) else {
             throw Failure("\(visible(typed)): is a directory")
         }
         directories = Array(parts.dropLast())
@@ -98,18 +101,33 @@ enum EditFiles {
     }
 
     /// Refuses a path through a directory the caller may write to, as the
-    /// kernel judges it (mode bits, ACLs, read-only mounts) for the
-    /// caller's real ids and groups: call it with the caller's own groups
-    /// in place (not while acting as the target).
-    static func requireNotWritableByCaller(_ chain: OpenDirectories, _ p: EditPath) throws(Failure) {
+    /// kernel judges it (mode bits, ACLs) for the caller's real ids and
+    /// groups: call it with the caller's own groups in place (not while
+    /// acting as the target). A directory the caller owns counts as
+    /// writable (they can chmod it), and so does one that only a read-only
+    /// mount keeps them from writing here (they may write it elsewhere).
+    static func requireNotWritableByCaller(_ chain: OpenDirectories, _ p: EditPath, caller: Identity) throws(Failure) {
         for (i, fd) in chain.descriptors.enumerated() {
-            if faccessat(fd, "", W_OK, AT_EMPTY_PATH) == 0 {
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { throw p.failure(Errno.current.description) }
+            var writable = st.st_uid == caller.uid
+            if !writable && faccessat(fd, "", W_OK, AT_EMPTY_PATH) == 0 {
+                writable = true
+            } else if !writable {
+                let error = Errno.current
+                switch error.rawValue {
+                case EACCES: break
+                case EROFS:
+                    let group = st.st_gid == caller.gid || caller.groups.contains(st.st_gid)
+                    writable = st.st_mode & 0o002 != 0 || (group && st.st_mode & 0o020 != 0)
+                default:
+                    throw p.failure("cannot tell whether you can write to \(visible(p.directoryPath(i))): "
+                        + "\(error.description) (runas -e needs faccessat2, Linux 5.8)")
+                }
+            }
+            if writable {
                 throw p.failure("you can write to the directory \(visible(p.directoryPath(i))), "
                     + "so its entries could be swapped while runas works: edit it without runas")
-            }
-            let error = Errno.current
-            if error.rawValue != EACCES && error.rawValue != EROFS {
-                throw p.failure("cannot tell whether you can write to \(visible(p.directoryPath(i))): \(error.description)")
             }
         }
     }

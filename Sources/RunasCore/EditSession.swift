@@ -123,7 +123,7 @@ enum EditSession {
     /// Root may write everywhere; its own edits are not checked.
     static func openChecked(_ path: EditPath, target: Identity, callerIsRoot: Bool) throws(Failure) -> OpenDirectories {
         let chain = try ActingIdentity.acting(as: target) { () throws(Failure) in try EditFiles.openDirectories(path) }
-        if !callerIsRoot { try EditFiles.requireNotWritableByCaller(chain, path) }
+        if !callerIsRoot { try EditFiles.requireNotWritableByCaller(chain, path, caller: Identity.caller()) }
         return chain
     }
 

@@ -28,13 +28,23 @@ enum WriteBack {
     /// fingerprint of the file as read, nil if it did not exist.
     static func write(_ data: [UInt8], to p: EditPath, in chain: OpenDirectories, original: Fingerprint?) -> Outcome {
         guard let original else { return create(data, p, chain) }
+        // Looked at first without opening it for writing (a device swapped
+        // in must not be opened), then opened and checked to be that file.
+        let probe = EditFiles.open(p.name, in: chain.parent, O_PATH | O_NOFOLLOW)
+        guard probe >= 0 else { return .notWritten(Errno.current.description) }
+        let probed = FileDescriptor(owning: probe)
+        let looked = try? probed.status()
+        guard let seen = looked, Fingerprint(seen) == original else {
+            return .notWritten(looked?.type == libc_s_iflnk ? "it became a symbolic link while you edited it"
+                                                           : "it changed while you edited it")
+        }
         let fd = EditFiles.open(p.name, in: chain.parent, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
             let error = Errno.current
             return .notWritten(error.rawValue == ELOOP ? "it became a symbolic link while you edited it" : error.description)
         }
         let file = FileDescriptor(owning: fd)
-        guard let st = try? file.status(), st.isRegularFile, Fingerprint(st) == original else {
+        guard let st = try? file.status(), st.isRegularFile, Fingerprint(st) == original, Fingerprint(seen) == original else {
             return .notWritten("it changed while you edited it")
         }
         return overwrite(file, with: data, oldSize: st.size)

@@ -60,7 +60,7 @@ public enum Runas {
                                      staysWithCaller: backend.waitsForCommand,
                                      session: backend.waitsForCommand && !options.background, environment: environment)
         // 7. resolve the command, build its environment
-        if options.background { try detachTerminalInput() }
+        if options.background { try detachFromTerminal() }
         var plan = try plan(options, caller: caller, target: target, cwd: cwd, login: login, environment: environment)
         plan.keepDescriptors = kept
         // 8. hand the request to the backend
@@ -103,7 +103,19 @@ public enum Runas {
         _ options: Options, caller: Account, target: Target, tty: String?, cwd: [UInt8], environment: [[UInt8]]
     ) throws(Failure) -> Never {
         var paths: [EditPath] = []
-        for file in options.command { paths.append(try EditPath(file, cwd: cwd)) }
+        for file in options.command {
+            // A relative path needs the real working directory, not the "/"
+            // a command falls back to when it cannot be found.
+            if file.first != UInt8(ascii: "/") && currentDirectory() == nil {
+                throw Failure("\(visible(file)): the working directory cannot be found (\(Errno.current.description)): "
+                    + "give the file's full path")
+            }
+            let path = try EditPath(file, cwd: cwd)
+            if paths.contains(where: { $0.directories == path.directories && $0.name == path.name }) {
+                throw Failure("\(visible(file)): given twice")
+            }
+            paths.append(path)
+        }
         let editor = try EditorCommand.choose(environment: environment)
         // Nothing runs as the target: no PAM session.
         let login = try authenticate(options, caller: caller, target: target, tty: tty,
@@ -287,8 +299,9 @@ public enum Runas {
         [getgid(), getegid()] + Identity.caller().groups
     }
 
-    /// -C N: the descriptors from 3 to N-1 that are open (below the
-    /// descriptor limit, above which none can be).
+    /// -C N: the descriptors from 3 to N-1 that are open, up to the soft
+    /// descriptor limit (one inherited above a lowered limit is closed, as
+    /// without -C).
     static func inheritedDescriptors(below n: Int32) -> [Int32] {
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
@@ -313,15 +326,27 @@ public enum Runas {
     }
 
     /// -b: a command in the background must not read what is typed at the
-    /// caller's terminal (it would race the shell for it): a terminal on
-    /// stdin becomes /dev/null. Other input (a file, a pipe) stays.
-    static func detachTerminalInput() throws(Failure) {
-        guard isatty(0) == 1 else { return }
-        let null = libc_open("/dev/null", O_RDONLY, 0)
-        guard null >= 0, null == 0 || dup2(null, 0) == 0 else {
-            throw Failure("-b: cannot give the command /dev/null as its input: \(Errno.current.description)")
+    /// caller's terminal (it would race the shell for it, and another
+    /// user's command gets no pty to keep it off the terminal): a terminal
+    /// on stdin becomes /dev/null (other input stays), and a terminal on
+    /// stdout or stderr is opened again write-only, so the command can
+    /// still write to it but not read from it. The backend starts the
+    /// command in a session of its own, without a controlling terminal, so
+    /// it cannot push input into the shell (TIOCSTI) or take the foreground
+    /// (tcsetpgrp) either.
+    static func detachFromTerminal() throws(Failure) {
+        func put(_ path: String, _ flags: Int32, on fd: Int32) throws(Failure) {
+            let opened = libc_open(path, flags | O_NOCTTY | O_CLOEXEC, 0)
+            guard opened >= 0, dup2(opened, fd) == fd else {
+                throw Failure("-b: cannot reopen \(path) for the command: \(Errno.current.description)")
+            }
+            close(opened)
         }
-        if null != 0 { close(null) }
+        if isatty(0) == 1 { try put("/dev/null", O_RDONLY, on: 0) }
+        for fd: Int32 in [1, 2] where isatty(fd) == 1 {
+            guard let name = ttyname(fd) else { throw Failure("-b: cannot name the terminal on descriptor \(fd)") }
+            try put(String(cString: name), O_WRONLY, on: fd)
+        }
     }
 
     /// Whether the command gets a pseudo-terminal of its own: only when
@@ -337,14 +362,19 @@ public enum Runas {
     /// Where the command runs: -D (relative to here), else here. Bytes: a
     /// directory's name need not be UTF-8.
     static func workingDirectory(_ o: Options) -> [UInt8] {
+        let here = currentDirectory() ?? Array("/".utf8)
+        guard let d = o.directory else { return here }
+        if d.hasPrefix("/") { return Array(d.utf8) }
+        return (here == Array("/".utf8) ? [] : here) + Array(("/" + d).utf8)
+    }
+
+    /// getcwd, as bytes; nil if it fails (errno says why).
+    static func currentDirectory() -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
         let found = buffer.withUnsafeMutableBufferPointer {
             getcwd(UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) != nil
         }
-        let here = found ? Array(buffer.prefix(while: { $0 != 0 })) : Array("/".utf8)
-        guard let d = o.directory else { return here }
-        if d.hasPrefix("/") { return Array(d.utf8) }
-        return (here == Array("/".utf8) ? [] : here) + Array(("/" + d).utf8)
+        return found ? Array(buffer.prefix(while: { $0 != 0 })) : nil
     }
 
     /// The program and its argv: the command, or for -s/-i a shell

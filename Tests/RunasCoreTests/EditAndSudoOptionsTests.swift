@@ -72,5 +72,8 @@ private func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
         #expect(throws: Failure("/etc/../x: a file to edit is named without '..'")) { try EditPath(bytes("/etc/../x"), cwd: []) }
         #expect(throws: Failure("/: is a directory")) { try EditPath(bytes("/"), cwd: []) }
         #expect(throws: Failure("/etc/: is a directory")) { try EditPath(bytes("/etc/"), cwd: []) }
+        #expect(throws: Failure("/etc/passwd/.: is a directory")) { try EditPath(bytes("/etc/passwd/."), cwd: []) }
+        #expect(throws: Failure(".: is a directory")) { try EditPath(bytes("."), cwd: bytes("/etc")) }
+        #expect(throws: Failure("an empty name is no file to edit")) { try EditPath([], cwd: bytes("/etc")) }
     }
 }

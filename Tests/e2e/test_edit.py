@@ -11,6 +11,7 @@ files edited live in the sandbox's own /srv (root-owned 0755, like /etc),
 the copies in its own /var/tmp, both visible here.
 """
 import os
+import signal
 import stat
 import subprocess
 import threading
@@ -357,6 +358,31 @@ class RefusalTests(EditTest):
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual(open(f).read(), "f\ng\n")
 
+    def test_a_directory_the_caller_owns_even_read_only(self):
+        # (Its owner can chmod it back at any moment.)
+        self.srv("mine/f.conf", "f\n")
+        os.chown(os.path.join(self.box.srv, "mine"), ALICE.uid, ALICE.gid)
+        os.chmod(os.path.join(self.box.srv, "mine"), 0o555)
+        r = self.edit(["/srv/mine/f.conf"])
+        self.assertRefused(r, "/srv/mine/f.conf: you can write to the directory /srv/mine, so its entries could be "
+                              "swapped while runas works: edit it without runas")
+
+    def test_a_working_directory_that_is_gone(self):
+        # A relative name must not fall back to "/" (-u nobody: were it to,
+        # nothing could be created in the real "/" by this test either).
+        script = ("mkdir /srv/gone && cd /srv/gone && rmdir /srv/gone && "
+                  "EDITOR=%s EDIT_APPEND=x runas -u nobody -e notes; echo rc=$?" % self.editor)
+        p = subprocess.run(self.box.command(ROOT, ["-c", script], program="/bin/sh"), capture_output=True, text=True,
+                           timeout=60, env={"PATH": "/usr/local/bin:/usr/bin:/bin"}, preexec_fn=default_signals)
+        self.assertEqual(p.stdout, "rc=1\n", p.stderr)
+        self.assertEqual(p.stderr, "runas: notes: the working directory cannot be found (No such file or directory): "
+                                   "give the file's full path\n")
+
+    def test_a_file_given_twice(self):
+        self.srv("twice.conf", "1\n")
+        r = self.edit(["/srv/twice.conf", "/srv/./twice.conf"])
+        self.assertRefused(r, "/srv/./twice.conf: given twice")
+
     def test_dot_dot_is_refused(self):
         self.srv("d/f.conf", "f\n")
         r = self.edit(["/srv/d/../d/f.conf"])
@@ -365,8 +391,10 @@ class RefusalTests(EditTest):
     def test_a_fifo_a_device_and_a_directory(self):
         os.mkfifo(os.path.join(self.box.srv, "fifo"))
         self.srv("dir/x", "x")
+        self.srv("plain", "p\n")
         for path, why in (("/srv/fifo", "is not a regular file"), ("/dev/null", "is not a regular file"),
-                          ("/srv/dir", "is a directory"), ("/srv/dir/", "is a directory")):
+                          ("/srv/dir", "is a directory"), ("/srv/dir/", "is a directory"),
+                          ("/srv/plain/.", "is a directory")):
             r = self.edit([path])
             self.assertRefused(r, "%s: %s" % (path, why))
 
@@ -488,6 +516,16 @@ class WhileEditingTests(EditTest):
         self.assertEqual(rc, 1)
         self.assertIn("cannot write /srv/swap.conf: it became a symbolic link while you edited it; it is as it was", line)
         self.assertEqual(open(os.path.join(self.box.srv, "target")).read(), "t\n")
+
+    def test_sigterm_to_runas_goes_to_the_editor(self):
+        f = self.srv("term.conf", "v1\n")
+        p = self.start(["/srv/term.conf"])
+        os.kill(p.pid, signal.SIGTERM)   # p is runas (unshare, setpriv and env exec it)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 1, err)
+        self.assertIn("runas: the editor was killed by signal 15: nothing was written", err)
+        self.assertEqual(open(f).read(), "v1\n")
+        self.assertEqual(self.leftovers(), [], "an unedited copy is removed")
 
     def test_a_new_file_created_by_someone_else_meanwhile(self):
         p = self.start(["/srv/fresh.conf"])

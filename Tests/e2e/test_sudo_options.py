@@ -205,6 +205,33 @@ class BackgroundTests(OptionTest):
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual(self.wait_for(out, "piped in\n"), "piped in\n")
 
+    def test_the_command_cannot_read_the_terminal_or_push_input_into_it(self):
+        # Another user's command in the background gets no pty: so no
+        # controlling terminal (its own session) and the terminal only
+        # write-only (TIOCSTI and reading both fail).
+        out = os.path.join(self.box.shared, "probe")
+        probe = self.box.write_script("probe.py", '''#!/usr/bin/python3
+import fcntl, os, sys, termios
+res = []
+res.append("flags=%d" % (fcntl.fcntl(1, fcntl.F_GETFL) & os.O_ACCMODE))
+try:
+    os.open("/dev/tty", os.O_RDWR); res.append("ctty")
+except OSError as e:
+    res.append("no-ctty")
+try:
+    fcntl.ioctl(1, termios.TIOCSTI, b"x"); res.append("injected")
+except OSError as e:
+    res.append("tiocsti-refused")
+try:
+    os.read(1, 1); res.append("read")
+except OSError as e:
+    res.append("read-refused")
+open(sys.argv[1], "w").write(" ".join(res) + "\\n")
+''')
+        r = self.box.run_on_terminal(ROOT, ["-b", "-u", "nobody", probe, out])
+        self.assertEqual(r.rc, 0, r.out)
+        self.assertEqual(self.wait_for(out, "\n"), "flags=%d no-ctty tiocsti-refused read-refused\n" % os.O_WRONLY)
+
     def test_b_takes_no_pty_and_no_edit(self):
         r = self.box.run(ALICE, ["-b", "--pty", "true"])
         self.assertEqual((r.rc, r.err), (1, "runas: -b and --pty cannot be used together" + HINT + "\n"))

@@ -67,7 +67,8 @@ pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const
  * nothing else. Returns the pid, or -1 (errno: fork's, or the exec's). */
 pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *const envp[]);
 
-/* waitpid for the editor, SIGINT and SIGQUIT ignored meanwhile; when it
+/* waitpid for the editor, SIGINT and SIGQUIT ignored and SIGTERM and
+ * SIGHUP passed on to it meanwhile; when it
  * stops, runas stops itself and continues it afterwards. 0 with its
  * status (exited or killed), or -1 (errno). */
 int runas_wait_for_editor(pid_t pid, int *status);
