@@ -475,16 +475,32 @@ class WhileEditingTests(EditTest):
         return os.path.join(self.box.vartmp, line.split("/var/tmp/")[1])
 
     def test_a_file_that_became_read_only(self):
+        # Its filesystem remounted read-only (inside runas's own mount
+        # namespace) while the editor runs.
+        f = self.srv("ro/app.conf", "as it was\n")
+        p = self.start(["/srv/ro/app.conf"])
+        subprocess.run(["nsenter", "-t", str(p.pid), "-m", "--", "mount", "--bind", "/srv/ro", "/srv/ro"], check=True)
+        subprocess.run(["nsenter", "-t", str(p.pid), "-m", "--", "mount", "-o", "remount,bind,ro", "/srv/ro"],
+                       check=True)
+        rc, line = self.finish(p)
+        self.assertEqual(rc, 1)
+        self.assertRegex(line, r"^runas: cannot write /srv/ro/app.conf: Read-only file system; it is as it was, "
+                               r"your edits are in /var/tmp/runasedit\.\w+/app.conf$")
+        self.assertEqual(open(f).read(), "as it was\n")
+        self.assertEqual(open(self.copy_named(line)).read(), "as it was\nedited\n")
+        self.assertIn("cannot write /srv/ro/app.conf", self.box.runas_log()[-1])
+
+    def test_a_file_whose_mode_changed(self):
+        # chmod changes the file (its ctime): not written, the copy kept.
         f = self.srv("bobs.conf", "bob's\n", owner=BOB.uid, group=BOB.gid)
         p = self.start(["/srv/bobs.conf"], extra=["-u", "bob"])
         os.chmod(f, 0o444)
         rc, line = self.finish(p)
         self.assertEqual(rc, 1)
-        self.assertRegex(line, r"^runas: cannot write /srv/bobs.conf: Permission denied; it is as it was, "
+        self.assertRegex(line, r"^runas: cannot write /srv/bobs.conf: it changed while you edited it; it is as it was, "
                                r"your edits are in /var/tmp/runasedit\.\w+/bobs.conf$")
         self.assertEqual(open(f).read(), "bob's\n")
         self.assertEqual(open(self.copy_named(line)).read(), "bob's\nedited\n")
-        self.assertIn("cannot write /srv/bobs.conf", self.box.runas_log()[-1])
 
     def test_a_directory_that_vanished(self):
         f = self.srv("d/f.conf", "f\n")
