@@ -107,7 +107,8 @@ public enum Runas {
             // A relative path needs the real working directory, not the "/"
             // a command falls back to when it cannot be found.
             if file.first != UInt8(ascii: "/") && currentDirectory() == nil {
-                throw Failure("\(visible(file)): the working directory cannot be found (\(Errno.current.description)): "
+                let error = Errno.current
+                throw Failure("\(visible(file)): the working directory cannot be found (\(error.description)): "
                     + "give the file's full path")
             }
             let path = try EditPath(file, cwd: cwd)
