@@ -93,6 +93,18 @@ private func parse(_ words: [String]) throws -> Options {
         #expect(records[0] + " " + bodies.joined() == "alice : " + word)
     }
 
+    /// Found by Fuzz/FuzzLogLine (its check, not the records, was wrong): a
+    /// continuation starting with a combining mark still starts with the
+    /// prefix's bytes, though as Characters the prefix's last space and the
+    /// mark are one.
+    @Test func aContinuationMayStartWithACombiningMark() {
+        let line = "alice : " + String(repeating: "a", count: 880) + " \u{35B}x" + String(repeating: "b", count: 100)
+        let records = SystemLog.records(line, user: "alice")
+        #expect(records.count == 2)
+        #expect(Array(records[1].utf8).starts(with: Array("alice : (command continued) \u{35B}x".utf8)))
+        #expect(!records[1].hasPrefix("alice : (command continued) "))
+    }
+
     @Test func shortLinesAreOneRecord() {
         #expect(SystemLog.records("alice : x", user: "alice") == ["alice : x"])
     }
