@@ -39,7 +39,7 @@ public enum Runas {
         let kept = options.closeFrom.map(inheritedDescriptors(below:)) ?? []
         // 2. who is calling (-l stops here)
         let caller = try identifyCaller()
-        if options.mode == .list { try Listing.run(options, caller: caller) }
+        if options.mode == .list { exit(try Listing.run(options, caller: caller)) }
         let tty = ControllingTerminal.name()
         let cwd = workingDirectory(options)
         SystemLog.subject = logSubject(options, caller: caller, tty: tty, cwd: cwd)
