@@ -4,6 +4,7 @@
 # packagers use --build-only, or DESTDIR=... to stage without being root.
 #
 #   ./install.sh [--create-wheel]                  default: systemd-run, shadow
+#   ./install.sh --pam                             systemd-run, PAM
 #   ./install.sh --backend scopex --pam            native executor, PAM
 #   ./install.sh --traits Run0,PAM                 traits as SwiftPM names them
 #   DESTDIR=/tmp/stage PREFIX=/usr ./install.sh    stage for a package
@@ -38,19 +39,24 @@ uninstall=false
 create_wheel=false
 pty_default=1
 sanitize=""
+strip=true
+install_build_deps=false
+explicit_traits=false
+want_pam=false
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 say() { echo "install.sh: $*"; }
 
 usage() {
-    sed -n '2,12s/^# \{0,1\}//p' "$self"
+    sed -n '2,13s/^# \{0,1\}//p' "$self"
     cat <<EOF
 
 options:
   --traits LIST     SwiftPM traits (SystemdRun, Run0, Scopex, PAM, WithoutExpandEnv;
                     "default" = SystemdRun); replaces the default set
   --backend NAME    systemd-run, run0 or scopex: build it and install it as the backend
-  --pam             authenticate through PAM (adds the PAM trait)
+  --pam             authenticate through PAM (adds the PAM trait to the default
+                    set or to --backend's; with --traits, name PAM there)
   --build-only      build, install nothing
   --plugin-only     build and install only the backend(s); the installed core is untouched
   --pam-config      only install the PAM service file /etc/pam.d/runas (never
@@ -58,13 +64,22 @@ options:
   --create-wheel    create the group wheel if it does not exist (it starts empty)
   --no-pty-default  commands run as another user on a terminal get no pseudo-terminal
                     of their own unless runas --pty is given (default: they do)
+  --no-strip        install the binaries with their symbols (a packager's
+                    tools then split them off into a debug package)
+  --install-build-deps
+                    apt-get install the missing -dev packages the build needs
+                    (without it install.sh only names them)
   --uninstall       remove the installed runas files
   --sanitize NAME   for tests only: build the core with this sanitizer (address;
                     the backends stay plain: they cannot reach the core's ASan
                     runtime); refused without DESTDIR, so it never reaches a
                     real installation
 environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH,
-             SYSTEMCTL_PATH (passes signals on to the command's unit)
+             SYSTEMCTL_PATH (passes signals on to the command's unit),
+             DEFAULT_EDITOR (runas -e's editor when the caller names none),
+             CPPFLAGS, CFLAGS (added to the C parts' flags), LDFLAGS (added to
+             every link); the build is hardened either way (PIE, full RELRO,
+             BIND_NOW, stack protector, _FORTIFY_SOURCE=2 for the C parts)
 EOF
 }
 
@@ -72,16 +87,18 @@ add_trait() { case ",$traits," in *",$1,"*) ;; *) traits="${traits:+$traits,}$1"
 
 while [ $# -gt 0 ]; do
     case "$1" in
-        --traits) [ $# -ge 2 ] || die "--traits needs a value"; traits="$2"; shift ;;
-        --traits=*) traits="${1#--traits=}" ;;
+        --traits) [ $# -ge 2 ] || die "--traits needs a value"; traits="$2"; explicit_traits=true; shift ;;
+        --traits=*) traits="${1#--traits=}"; explicit_traits=true ;;
         --backend) [ $# -ge 2 ] || die "--backend needs a value"; backend="$2"; shift ;;
         --backend=*) backend="${1#--backend=}" ;;
-        --pam) add_trait PAM ;;
+        --pam) want_pam=true ;;
         --build-only) build_only=true ;;
         --plugin-only) plugin_only=true ;;
         --pam-config) pam_config_only=true ;;
         --create-wheel) create_wheel=true ;;
         --no-pty-default) pty_default=0 ;;
+        --no-strip) strip=false ;;
+        --install-build-deps) install_build_deps=true ;;
         --uninstall) uninstall=true ;;
         --sanitize) [ $# -ge 2 ] || die "--sanitize needs a value"; sanitize="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -91,6 +108,7 @@ while [ $# -gt 0 ]; do
 done
 
 case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
+case "$PREFIX" in *[!A-Za-z0-9/._+-]*) die "PREFIX may hold only letters, digits and / . _ + -, not '$PREFIX'" ;; esac
 case "$sanitize" in
     "") ;;
     address)
@@ -182,11 +200,16 @@ trait_of() {
         *) die "unknown backend '$1' (systemd-run, run0 or scopex)" ;;
     esac
 }
-explicit_traits=false
-[ -z "$traits" ] || explicit_traits=true
-[ -z "$backend" ] || add_trait "$(trait_of "$backend")"
-[ -n "$traits" ] || traits=default
+# --traits is the whole set; --backend and --pam add to it. Without
+# --traits the set starts empty and, when neither --backend nor --traits
+# names a backend, gets the default one (so --pam alone is systemd-run+PAM).
 has_trait() { case ",$traits," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+[ -z "$backend" ] || add_trait "$(trait_of "$backend")"
+! $want_pam || add_trait PAM
+if ! $explicit_traits && ! has_trait SystemdRun && ! has_trait Run0 && ! has_trait Scopex; then
+    add_trait SystemdRun
+fi
+[ -n "$traits" ] || traits=default
 for t in $(echo "$traits" | tr ',' ' '); do
     case "$t" in
         default|SystemdRun|Run0|Scopex|PAM|WithoutExpandEnv) ;;
@@ -208,15 +231,24 @@ if [ -z "$backend" ]; then
     esac
 fi
 
-# Without --traits, adapt the systemd-run backend to this machine's systemd:
-# before version 254 systemd-run has no --expand-environment (and always
-# expands $VAR), so it needs the WithoutExpandEnv build. Explicit --traits
-# are obeyed as given.
-if ! $explicit_traits && [ "$backend" = systemd-run ] && [ -x "$SYSTEMD_RUN_PATH" ]; then
+# Whenever the systemd-run backend is built, adapt it to this machine's
+# systemd unless --traits said exactly what to build: before version 254
+# systemd-run has no --expand-environment (and always expands $VAR), so it
+# needs the WithoutExpandEnv build. Explicit --traits are obeyed as given
+# (a packager builds for its target, not for the build machine), with a
+# warning when they make a backend this machine's systemd-run rejects.
+case " $built " in *" systemd-run "*) with_systemd_run=true ;; *) with_systemd_run=false ;; esac
+if $with_systemd_run && ! has_trait WithoutExpandEnv && [ -x "$SYSTEMD_RUN_PATH" ]; then
     version=$("$SYSTEMD_RUN_PATH" --version 2>/dev/null | sed -n '1s/^systemd \([0-9][0-9]*\).*/\1/p')
     if [ -n "$version" ] && [ "$version" -lt 254 ]; then
-        add_trait WithoutExpandEnv
-        say "systemd $version here has no systemd-run --expand-environment: adding trait WithoutExpandEnv"
+        if $explicit_traits; then
+            echo "install.sh: warning: systemd-run $version here does not know --expand-environment, which this" >&2
+            echo "  systemd-run backend passes: it only works with systemd >= 254 (add WithoutExpandEnv to --traits" >&2
+            echo "  for a backend that works with this machine's systemd)" >&2
+        else
+            add_trait WithoutExpandEnv
+            say "systemd $version here has no systemd-run --expand-environment: adding trait WithoutExpandEnv"
+        fi
     fi
 fi
 
@@ -230,20 +262,24 @@ if ! command -v swift >/dev/null 2>&1; then
     PATH="/opt/swift/usr/bin:$PATH"
 fi
 
-# C libraries the build links against (Debian package names).
-need_header() {
-    [ -e "/usr/include/$1" ] && return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "installing $2 (for /usr/include/$1)"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null ||
-            { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; } ||
-            die "could not install $2"
-    else
-        die "/usr/include/$1 is missing: install $2 first"
-    fi
-}
+# C libraries the build links against (Debian package names). Missing
+# ones are named; only --install-build-deps installs them (never asked for,
+# apt-get is not run on anyone's machine).
+missing=""
+need_header() { [ -e "/usr/include/$1" ] || missing="${missing:+$missing }$2"; }
 need_header crypt.h libcrypt-dev
 if has_trait PAM; then need_header security/pam_appl.h libpam0g-dev; fi
+if [ -n "$missing" ]; then
+    if $install_build_deps && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing $missing"
+        # (unquoted: one word per package)
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null ||
+            { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null; } ||
+            die "could not install $missing"
+    else
+        die "the build needs $missing (headers missing): apt-get install $missing (or rerun as root with --install-build-deps)"
+    fi
+fi
 
 scratch=".build/install-$(echo "$traits" | tr ',' '-')"
 say "building runas with traits $traits (backends: $built; installed backend: $backend)"
@@ -267,6 +303,26 @@ embedded_flags() {
     echo "-Xswiftc -Osize -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections" \
         "-Xcc -fdata-sections -Xlinker --gc-sections -Xlinker -L$embedded_lib"
 }
+# Hardening, always: full RELRO and immediate binding for every link, the
+# stack protector and _FORTIFY_SOURCE=2 for the C parts (PIE is SwiftPM's
+# default for executables; shared objects are position-independent anyway).
+# Then the caller's CPPFLAGS/CFLAGS (to the C compiler) and LDFLAGS (to the
+# compiler driver that links, so -Wl,... works), a word each. Paths of this
+# checkout are mapped to "." in debug information and #file, and the
+# compiler's own module hashes (which cover those paths; only for its
+# incremental builds) are left out, so that where the tree sits does not
+# change the binaries.
+build_flags() {
+    echo "-Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now" \
+        "-Xcc -fstack-protector-strong -Xcc -D_FORTIFY_SOURCE=2 -Xcc -fstack-clash-protection" \
+        "-Xswiftc -file-prefix-map -Xswiftc $PWD=. -Xcc -ffile-prefix-map=$PWD=." \
+        "-Xswiftc -Xfrontend -Xswiftc -disable-incremental-llvm-codegen -Xswiftc -Xfrontend -Xswiftc -no-clang-module-breadcrumbs"
+    set -f
+    for w in ${CPPFLAGS:-} ${CFLAGS:-}; do printf ' -Xcc %s' "$w"; done
+    for w in ${LDFLAGS:-}; do printf ' -Xswiftc -Xclang-linker -Xswiftc %s' "$w"; done
+    set +f
+}
+case "$PWD" in *" "*) die "the checkout's path has a blank in it ($PWD): the build flags cannot carry it" ;; esac
 # build PRODUCT: every product is Embedded Swift, except a sanitized core
 # (ASan cannot instrument Embedded Swift): that is the full-runtime build of
 # the same sources, in a scratch of its own, with the toolchain's Swift
@@ -278,7 +334,9 @@ build() {
     else
         mode="--scratch-path $scratch --traits $traits,Embedded $(embedded_flags)"
     fi
-    swift build -c release --disable-local-rpath $mode \
+    # (A backend's SONAME is its own name, not the path SwiftPM built it at.)
+    case "$1" in runas-backend-*) mode="$mode -Xlinker -soname=lib$1.so" ;; esac
+    swift build -c release --disable-local-rpath $mode $(build_flags) \
         -Xcc "-DRUNAS_BACKEND_PATH=\"$PREFIX/lib/runas/backend.so\"" \
         -Xcc "-DRUNAS_SYSTEMD_RUN_PATH=\"$SYSTEMD_RUN_PATH\"" \
         -Xcc "-DRUNAS_RUN0_PATH=\"$RUN0_PATH\"" \
@@ -323,7 +381,7 @@ fi
 put() { # put SRC DEST MODE [GROUP]
     tmp="$2.new.$$"
     install -m 0600 "$1" "$tmp"
-    strip --strip-unneeded "$tmp" 2>/dev/null || true
+    if $strip; then strip --strip-unneeded "$tmp"; fi
     if [ -n "${4:-}" ]; then chown "root:$4" "$tmp"; fi
     chmod "$3" "$tmp"
     mv -f "$tmp" "$2"
@@ -342,15 +400,27 @@ if $plugin_only; then
     say "installed $libdir/backend.so ($backend); $bindir/runas left as it is"
     exit 0
 fi
-put "$core" "$bindir/runas" "$([ -n "$sanitize" ] && echo 0755 || echo 4750)" $group
+# Setuid only where root owns the file: a stage built by another user gets
+# 0755 (a setuid file owned by the builder would let anyone run as them);
+# the package makes it root:wheel 4750.
+core_mode=4750
+if [ -n "$sanitize" ] || [ "$(id -u)" != 0 ]; then core_mode=0755; fi
+put "$core" "$bindir/runas" $core_mode $group
 # runasedit: runas -e by another name (a relative link, so a staged tree
 # stays right wherever it is unpacked).
 ln -sfn runas "$bindir/runasedit"
+# The man page names the files where this PREFIX puts them.
 echo "$docs" | while IFS=: read -r src dest; do
     install -d -m 0755 "$(dirname "$dest")"
-    install -m 0644 "$src" "$dest"
+    case "$src" in
+        *.1) sed -e "s|/usr/local/bin/runas|$PREFIX/bin/runas|g" \
+                 -e "s|/usr/local/lib/runas/|$PREFIX/lib/runas/|g" "$src" >"$dest.new.$$"
+             chmod 0644 "$dest.new.$$"
+             mv -f "$dest.new.$$" "$dest" ;;
+        *) install -m 0644 "$src" "$dest" ;;
+    esac
 done
-say "installed $bindir/runas (mode 4750${group:+, root:wheel}), $bindir/runasedit (a link to it) and $libdir/backend.so ($backend)"
+say "installed $bindir/runas (mode $core_mode${group:+, root:wheel}), $bindir/runasedit (a link to it) and $libdir/backend.so ($backend)"
 say "installed the man page and bash, zsh and fish completions under $sharedir"
 if has_trait PAM; then install_pam_config; fi
 if [ -n "$DESTDIR" ]; then

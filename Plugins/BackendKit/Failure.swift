@@ -35,12 +35,6 @@ public func reportFailure(
         line.append(": ")
         text.withUnsafeBufferPointer { line.append(cString: $0.baseAddress!) }
     }
-    withUnsafeMutablePointer(to: &error.pointee.message) { tuple in
-        let capacity = MemoryLayout.size(ofValue: tuple.pointee)
-        let out = UnsafeMutableRawPointer(tuple).assumingMemoryBound(to: UInt8.self)
-        let n = min(line.bytes.count, capacity - 1)
-        for i in 0..<n { out[i] = line.bytes[i] == 10 ? 32 : line.bytes[i] }
-        out[n] = 0
-    }
+    line.bytes.withUnsafeBufferPointer { backend_set_error_message(error, $0.baseAddress, $0.count) }
     return status.code
 }

@@ -11,6 +11,11 @@
 #include "runas_libc.h"
 #include "runas_backend.h"
 
+/* error->message = the first bytes of line that fit (NUL-terminated,
+ * newlines made blanks). In C so that _FORTIFY_SOURCE checks the copy
+ * against the size of the core's buffer. */
+void backend_set_error_message(runas_error *error, const uint8_t *line, size_t length);
+
 /* Close every descriptor >= lowfd (close_range, or a loop as fallback). */
 void backend_close_from(int lowfd);
 
