@@ -171,6 +171,7 @@ completions/runas.fish:$sharedir/fish/vendor_completions.d/runas.fish"
 if $uninstall; then
     [ -n "$DESTDIR" ] || [ "$(id -u)" = 0 ] || die "run as root to uninstall"
     rm -f "$bindir/runas" "$bindir/runasedit" "$libdir/backend.so" "$libdir"/backend-*.so
+    rm -f "$sharedir/man/man1/runasedit.1"
     echo "$docs" | while IFS=: read -r _ dest; do rm -f "$dest"; done
     rmdir "$libdir" 2>/dev/null || true
     if [ -f "$pamdir/runas" ] && [ "$(head -n 1 "$pamdir/runas")" = "$pam_marker" ]; then
@@ -420,6 +421,7 @@ echo "$docs" | while IFS=: read -r src dest; do
         *) install -m 0644 "$src" "$dest" ;;
     esac
 done
+ln -sfn runas.1 "$sharedir/man/man1/runasedit.1"
 say "installed $bindir/runas (mode $core_mode${group:+, root:wheel}), $bindir/runasedit (a link to it) and $libdir/backend.so ($backend)"
 say "installed the man page and bash, zsh and fish completions under $sharedir"
 if has_trait PAM; then install_pam_config; fi

@@ -3,7 +3,8 @@
 #   1. unit tests (swift test), then the same under AddressSanitizer,
 #   2. the libFuzzer targets in Fuzz/, each for a bounded time,
 #   3. staged builds of every backend and both authentication modes
-#      (install.sh with DESTDIR), and the Debian packages (packaging/),
+#      (install.sh with DESTDIR), and the Debian packages (debian/, through
+#      packaging/build.sh deb),
 #   4. the end-to-end suite (Tests/e2e, needs root: it runs the setuid
 #      binary in a private mount namespace with the sandbox's own accounts;
 #      the machine is not changed),
@@ -66,8 +67,8 @@ stage() {
         --no-pty-default "$@" || return 1
 }
 stage "$PWD/.build/e2e-stage"
-echo "== Debian packages (packaging/build.sh)"
-packaging/build.sh --out "$PWD/.build/debs"
+echo "== Debian packages (packaging/build.sh deb: debian/ through dpkg-buildpackage)"
+packaging/build.sh deb --out "$PWD/.build/packages"
 filtered stage "$PWD/.build/e2e-stage-asan" --sanitize address
 
 cd Tests/e2e

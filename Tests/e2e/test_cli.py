@@ -218,7 +218,7 @@ class ListTests(CLITest):
         r = self.box.run(ALICE, ["-l"])
         self.assertEqual((r.rc, r.err), (0, ""), r)
         self.assertEqual(r.out, "alice may run any command as any user with runas (a member of the group wheel)\n"
-                                "backend: scopex 0.5.0 (ABI 1.4) at /usr/local/lib/runas/backend.so\n")
+                                "backend: scopex 0.5.1 (ABI 1.4) at /usr/local/lib/runas/backend.so\n")
 
     def test_root(self):
         r = self.box.run(ROOT, ["--list"])
@@ -267,7 +267,7 @@ class CheckTests(CLITest):
             "ok    /usr/local/bin/runas is setuid root (mode 4755)\n"
             "ok    /usr/local/bin/runas is writable only by root\n"
             "ok    runas runs with effective uid 0\n"
-            "ok    backend scopex 0.5.0 (ABI 1.4) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
+            "ok    backend scopex 0.5.1 (ABI 1.4) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
             "ok    the group wheel exists\n"
             "ok    you (alice) are a member of wheel\n"
             "all checks passed\n"))

@@ -314,6 +314,17 @@ class ArtifactTests(unittest.TestCase):
                 size = os.stat(path).st_size
                 self.assertLessEqual(size, 500 * 1024, "stripped core of %d bytes" % size)
 
+    def test_hardened(self):
+        # Full RELRO, BIND_NOW, PIE, stack protector, fortified C calls
+        # (hardening-check from devscripts; control-flow protection is not
+        # asked: Swift objects carry no IBT/SHSTK marks).
+        paths = [os.path.join(stage_dir(core), "usr/local/bin/runas") for core in ("shadow", "pam")]
+        paths += [backend_file("shadow", b) for b in ("systemd-run", "run0", "scopex")]
+        for path in paths:
+            with self.subTest(path=path):
+                p = subprocess.run(["hardening-check", "--nocfprotection", path], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
     def test_only_scopex_carries_the_pty_code(self):
         # The pty and the signal relay live in ScopexSupport, which only
         # scopex links: the service-manager backends do not even import

@@ -1,5 +1,6 @@
-"""test_packages.py: the Debian packages of packaging/build.sh, installed
-with dpkg for real, and a backend swap.
+"""test_packages.py: the Debian packages (debian/, built by
+`packaging/build.sh deb`), installed with apt and dpkg for real, a backend
+swap, a backend whose systemd is too old, lintian and hardening-check.
 
 dpkg runs chrooted into a copy-on-write view of this machine
 (enter-overlay-root.sh: the real / as the lower layer of an overlay, a
@@ -11,6 +12,7 @@ through the same STUB of systemd-run the other tests use (copied over
 """
 import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,13 +20,25 @@ import unittest
 
 from harness import HERE, REPO, default_signals, make_hash, stub_text
 
-DEBS = os.environ.get("RUNAS_TEST_DEBS", os.path.join(REPO, ".build", "debs"))
+DEBS = os.environ.get("RUNAS_TEST_DEBS", os.path.join(REPO, ".build", "packages"))
 PASSWORD = "package test pw"
 
 SCRIPT = r"""
 set -eu
 cd "$BOX/debs"
 say() { echo "@@ $*"; }
+# apt, from a repository of exactly these packages: which backend does a
+# plain `apt-get install runas` choose?
+dpkg-scanpackages --multiversion . >Packages 2>/dev/null
+echo "deb [trusted=yes] file:$BOX/debs ./" >"$BOX/sources.list"
+mkdir -p "$BOX/lists/partial"
+apt="apt-get -q -o Dir::Etc::SourceList=$BOX/sources.list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$BOX/lists"
+$apt update >/dev/null
+DEBIAN_FRONTEND=noninteractive $apt install -y --no-install-recommends runas >/dev/null
+say apt-chose "$(dpkg-query -W -f='${db:Status-Abbrev}${Package}\n' 'runas-backend-*' | sed -n 's/^ii //p' | tr '\n' ' ')"
+say apt-version "$(runas --version | grep '^backend:')"
+dpkg --purge runas runas-backend-systemd-run >/dev/null
+# dpkg, one package at a time
 dpkg --unpack runas_*.deb >/dev/null
 say unpacked "$(stat -c '%U:%G:%a' /usr/bin/runas)"
 dpkg -i runas-backend-scopex_*.deb >/dev/null
@@ -32,11 +46,22 @@ dpkg --configure runas
 say installed "$(stat -c '%U:%G:%a' /usr/bin/runas)"
 say override "$(dpkg-statoverride --list /usr/bin/runas)"
 say conffiles "$(dpkg-query -W -f='${Conffiles}' runas | awk '{print $1}' | tr -d '\n')"
+say pam-file "$(grep -v '^#' /etc/pam.d/runas | tr '\n' ' ')"
+say man-local "$(zcat /usr/share/man/man1/runas.1.gz | grep -c -e /usr/local/bin/runas -e /usr/local/lib/runas || true)"
+say man-paths "$(zcat /usr/share/man/man1/runas.1.gz | grep -o -e ' /usr/bin/runas$' -e ' /usr/lib/runas/backend.so$' | sort -u | tr -d ' ' | tr '\n' ' ')"
+say man-runasedit "$(readlink /usr/share/man/man1/runasedit.1.gz)"
 useradd -m -G wheel -p "$HASH" pkgalice
 say core-before "$(sha256sum /usr/bin/runas | cut -d' ' -f1)"
 say version-1 "$(runas --version | grep '^backend:')"
 say root-run-1 "$(runas -u nobody id -un)"
 say alice-run-1 "$(printf '%s\n' "$PASSWORD" | setpriv --reuid=pkgalice --regid=pkgalice --init-groups -- /usr/bin/env runas -S id -un 2>/dev/null)"
+# Debian 12 has systemd 252: run0's backend must not replace a working one.
+say systemd-version "$(dpkg-query -W -f='${Version}' systemd 2>/dev/null || echo none)"
+if dpkg -i runas-backend-run0_*.deb >"$BOX/run0.out" 2>&1; then say run0-rc 0; else say run0-rc $?; fi
+say run0-said "$(grep -o 'pre-dependency problem - not installing runas-backend-run0' "$BOX/run0.out" | head -n 1)"
+say run0-status "$(dpkg-query -W -f='${db:Status-Abbrev}' runas-backend-run0 2>/dev/null || echo unknown)"
+say scopex-after-run0 "$(dpkg-query -W -f='${db:Status-Abbrev}' runas-backend-scopex)"
+say root-run-after-run0 "$(runas -u nobody id -un)"
 cp "$BOX/systemd-run" /usr/bin/systemd-run
 dpkg -i runas-backend-systemd-run_*.deb
 say scopex-status "$(dpkg-query -W -f='${db:Status-Abbrev}' runas-backend-scopex 2>/dev/null || echo gone)"
@@ -56,9 +81,9 @@ say purged "$(test -e /usr/bin/runas && echo present || echo gone) $(dpkg-statov
 class DebianPackageTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        debs = sorted(glob.glob(os.path.join(DEBS, "*.deb")))
+        debs = [d for d in sorted(glob.glob(os.path.join(DEBS, "*.deb"))) if "-dbgsym_" not in d]
         if not debs:
-            raise RuntimeError("no packages in %s: Tests/run.sh builds them with packaging/build.sh" % DEBS)
+            raise RuntimeError("no packages in %s: Tests/run.sh builds them with packaging/build.sh deb" % DEBS)
         cls.box = tempfile.mkdtemp(prefix="runas-pkg-")
         os.chmod(cls.box, 0o755)
         os.mkdir(os.path.join(cls.box, "debs"))
@@ -102,6 +127,33 @@ class DebianPackageTests(unittest.TestCase):
 
     def test_pam_file_is_a_conffile(self):
         self.assertEqual(self.fact("conffiles"), "/etc/pam.d/runas")
+        # The packaging's own file, whatever the build machine had.
+        self.assertEqual(self.fact("pam-file"), "@include common-auth @include common-account "
+                                                "@include common-password @include common-session-noninteractive ")
+
+    def test_apt_chooses_the_default_backend(self):
+        # Was: runas-backend-scopex (Depends: runas-backend, no preference).
+        self.assertEqual(self.fact("apt-chose"), "runas-backend-systemd-run ")
+        self.assertIn("systemd-run", self.fact("apt-version"))
+
+    def test_man_page_names_the_installed_paths(self):
+        # Was: /usr/local/bin/runas and /usr/local/lib/runas/backend.so.
+        self.assertEqual(self.fact("man-local"), "0")
+        self.assertEqual(self.fact("man-paths"), "/usr/bin/runas /usr/lib/runas/backend.so ")
+        self.assertEqual(self.fact("man-runasedit"), "runas.1.gz")
+
+    def test_run0_backend_cannot_replace_a_working_one_on_systemd_252(self):
+        # Was: dpkg removed scopex and left run0 unconfigured; every runas
+        # command then failed with "cannot run /usr/bin/run0".
+        version = self.fact("systemd-version")
+        self.assertTrue(version == "none" or subprocess.run(["dpkg", "--compare-versions", version, "lt", "256"]).returncode == 0,
+                        "this case needs a machine with systemd < 256 (Debian 12), not %s" % version)
+        self.assertNotEqual(self.fact("run0-rc"), "0")
+        self.assertEqual(self.fact("run0-said"), "pre-dependency problem - not installing runas-backend-run0")
+        self.assertEqual(self.fact("scopex-after-run0"), "ii ")
+        # (nothing of it unpacked: unknown, or "in": wanted, not installed)
+        self.assertIn(self.fact("run0-status").strip(), ("unknown", "un", "in"))
+        self.assertEqual(self.fact("root-run-after-run0"), "nobody")
 
     def test_commands_run_through_the_installed_packages(self):
         self.assertIn("scopex", self.fact("version-1"))
@@ -121,6 +173,71 @@ class DebianPackageTests(unittest.TestCase):
 
     def test_purge_removes_the_binary_and_the_override(self):
         self.assertEqual(self.fact("purged"), "gone no-override")
+
+
+def packages(dbgsym=False):
+    found = sorted(glob.glob(os.path.join(DEBS, "*.deb")))
+    return [d for d in found if ("-dbgsym_" in d) == dbgsym]
+
+
+class LintianTests(unittest.TestCase):
+    def test_every_package_is_lintian_clean_even_pedantic(self):
+        # Was: 3 errors (bogus-mail-host, no-changelog, no-copyright-file),
+        # warnings (description-too-long, hardening-no-bindnow,
+        # hardening-no-fortify-functions, no-md5sums-control-file).
+        debs = packages() + packages(dbgsym=True)
+        self.assertEqual(len(debs), 8, debs)
+        p = subprocess.run(["lintian", "--pedantic", "--info", "--display-experimental", "--no-tag-display-limit"]
+                           + debs, capture_output=True, text=True, timeout=600)
+        tags = [line for line in p.stdout.splitlines() if re.match(r"[EWIPX]: ", line)]
+        self.assertEqual(tags, [], p.stdout + p.stderr)
+
+
+class HardeningTests(unittest.TestCase):
+    def test_every_shipped_elf_passes_hardening_check(self):
+        # Was: no BIND_NOW (partial RELRO), no FORTIFY. Control-flow
+        # protection (IBT/SHSTK) is not asked: the Swift compiler does not
+        # mark its objects, and the linker sets the property only when every
+        # object has it.
+        with tempfile.TemporaryDirectory() as tmp:
+            checked = []
+            for deb in packages():
+                root = os.path.join(tmp, os.path.basename(deb))
+                subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+                for top, _, files in os.walk(root):
+                    for name in files:
+                        path = os.path.join(top, name)
+                        if os.path.islink(path):
+                            continue
+                        with open(path, "rb") as f:
+                            if f.read(4) != b"\x7fELF":
+                                continue
+                        checked.append(os.path.relpath(path, tmp))
+                        p = subprocess.run(["hardening-check", "--nocfprotection", path],
+                                           capture_output=True, text=True)
+                        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                        self.assertIn("Read-only relocations: yes", p.stdout)
+                        self.assertIn("Immediate binding: yes", p.stdout)
+                        self.assertIn("Fortify Source functions: yes", p.stdout)
+            self.assertEqual(len(checked), 4, checked)
+
+    def test_debug_symbols_are_split_into_dbgsym_packages(self):
+        # install.sh --no-strip, so dh_strip strips (and skips that with
+        # DEB_BUILD_OPTIONS=nostrip) and files the symbols by build id.
+        with tempfile.TemporaryDirectory() as tmp:
+            core = [d for d in packages() if os.path.basename(d).startswith("runas_")][0]
+            dbg = [d for d in packages(dbgsym=True) if os.path.basename(d).startswith("runas-dbgsym_")][0]
+            subprocess.run(["dpkg-deb", "-x", core, tmp + "/core"], check=True)
+            subprocess.run(["dpkg-deb", "-x", dbg, tmp + "/dbg"], check=True)
+            binary = tmp + "/core/usr/bin/runas"
+            sections = subprocess.run(["readelf", "-S", "-W", binary], capture_output=True, text=True).stdout
+            self.assertNotIn(".debug_info", sections)
+            notes = subprocess.run(["readelf", "-n", binary], capture_output=True, text=True).stdout
+            build_id = re.search(r"Build ID: ([0-9a-f]+)", notes).group(1)
+            debug = "%s/dbg/usr/lib/debug/.build-id/%s/%s.debug" % (tmp, build_id[:2], build_id[2:])
+            self.assertTrue(os.path.exists(debug), debug)
+            sections = subprocess.run(["readelf", "-S", "-W", debug], capture_output=True, text=True).stdout
+            self.assertIn(".debug_info", sections)
 
 
 if __name__ == "__main__":
