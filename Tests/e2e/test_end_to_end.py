@@ -386,6 +386,8 @@ class ArtifactTests(unittest.TestCase):
             self.assertEqual(os.stat(path).st_mode & 0o7777, 0o644, rel)
             with open(path) as f, open(os.path.join(REPO, src)) as g:
                 self.assertEqual(f.read(), g.read(), rel)
+        self.assertEqual(os.readlink(os.path.join(stage_dir("shadow"), "usr/local/share/man/man1/runasedit.1")),
+                         "runas.1")
 
 
 if __name__ == "__main__":
