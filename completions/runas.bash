@@ -8,9 +8,18 @@
 
 _runas() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local i word edit=
+    local i word edit= prefix=
     COMPREPLY=()
     [[ ${COMP_WORDS[0]##*/} == runasedit ]] && edit=1
+    # --user=VALUE: with "=" in COMP_WORDBREAKS (the default) bash makes
+    # "--user" "=" "VALUE" of it; without, one word "--user=VALUE".
+    if [[ $cur == = ]]; then
+        cur=
+    elif [[ $prev == = ]] && ((COMP_CWORD >= 2)); then
+        prev=${COMP_WORDS[COMP_CWORD-2]}
+    elif [[ $cur == --*=* ]]; then
+        prev=${cur%%=*} prefix=${cur%%=*}= cur=${cur#*=}
+    fi
 
     # Where does the command start? Skip options, their values and
     # VAR=VALUE words, as runas's own parser does.
@@ -18,6 +27,7 @@ _runas() {
         word=${COMP_WORDS[i]}
         case $word in
             -u|--user|-g|--group|-p|--prompt|-D|--chdir|--env|--preserve-env|-C|--close-from|-U|--other-user)
+                [[ ${COMP_WORDS[i+1]} == = ]] && ((i++))
                 ((i++)) ;;
             -e|--edit) edit=1 ;;
             --)
@@ -45,14 +55,14 @@ _runas() {
 
     case $prev in
         -u|--user|-U|--other-user)
-            COMPREPLY=($(compgen -u -- "$cur")); return ;;
+            COMPREPLY=($(compgen -P "$prefix" -u -- "$cur")); return ;;
         -g|--group)
-            COMPREPLY=($(compgen -g -- "$cur")); return ;;
+            COMPREPLY=($(compgen -P "$prefix" -g -- "$cur")); return ;;
         -D|--chdir)
-            COMPREPLY=($(compgen -d -- "$cur")); return ;;
+            COMPREPLY=($(compgen -P "$prefix" -d -- "$cur")); return ;;
         --preserve-env)
             local done=${cur%"${cur##*,}"}
-            COMPREPLY=($(compgen -P "$done" -e -- "${cur##*,}")); return ;;
+            COMPREPLY=($(compgen -P "$prefix$done" -e -- "${cur##*,}")); return ;;
         -p|--prompt|--env|-C|--close-from)
             return ;;
     esac
