@@ -6,6 +6,9 @@
 #   packaging/build.sh deb [--out DIR]   Debian: dpkg-buildpackage -us -uc -b
 #                                        with the profile pkg.runas.swiftorg
 #                                        (Swift from swift.org, see debian/rules)
+#   packaging/build.sh rpm [--out DIR]   Fedora/openSUSE: rpmbuild -bb of
+#                                        packaging/rpm/runas.spec and of
+#                                        runas-backend.spec once per backend
 #
 # Extra arguments after -- go to the package tool (e.g. -- -d).
 set -eu
@@ -39,5 +42,25 @@ case "$format" in
         rm -f "$out"/runas_*.deb "$out"/runas-*.deb
         cp "$work"/*.deb "$out"/
         ls "$out"/*.deb ;;
-    *) echo "usage: packaging/build.sh deb [--out DIR] [-- TOOL-OPTIONS]" >&2; exit 1 ;;
+    rpm)
+        top="$work/rpmbuild"
+        copy_tree "$work/src/runas-$version"
+        mkdir -p "$top/SOURCES"
+        tar -C "$work/src" -czf "$top/SOURCES/runas-$version.tar.gz" "runas-$version"
+        cp packaging/rpm/runas.pam "$top/SOURCES/"
+        # On a machine whose packages are not RPMs (Debian: the rpm
+        # package), rpm's database knows none of the build dependencies.
+        nodeps=""
+        if ! rpm -q rpm >/dev/null 2>&1; then
+            echo "packaging/build.sh: this is not an RPM system: rpmbuild --nodeps (BuildRequires not checked)"
+            nodeps=--nodeps
+        fi
+        rpmbuild -bb $nodeps --define "_topdir $top" "$@" packaging/rpm/runas.spec
+        for b in systemd-run run0 scopex; do
+            rpmbuild -bb $nodeps --define "_topdir $top" --define "backend $b" "$@" packaging/rpm/runas-backend.spec
+        done
+        rm -f "$out"/runas-*.rpm
+        cp "$top"/RPMS/*/*.rpm "$out"/
+        ls "$out"/*.rpm ;;
+    *) echo "usage: packaging/build.sh deb|rpm [--out DIR] [-- TOOL-OPTIONS]" >&2; exit 1 ;;
 esac

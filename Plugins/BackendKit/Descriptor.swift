@@ -16,10 +16,19 @@ nonisolated(unsafe) private var descriptor: UnsafePointer<runas_backend>? = nil
 /// Makes the backend record on the first call and returns it on every call.
 /// The name is a static string and the version the build's constant for
 /// that name (runas_build_config.h), so the pointers stay valid.
+/// programOptions: what runas --check asks the backend's program to accept
+/// (ABI 1.5; none for a backend without one).
 public func makeBackendDescriptor(
-    name: StaticString, flags: UInt32 = 0, run: BackendRunFunction
+    name: StaticString, flags: UInt32 = 0, programOptions: [StaticString] = [], run: BackendRunFunction
 ) -> UnsafePointer<runas_backend> {
     if let descriptor { return descriptor }
+    var options: UnsafePointer<UnsafePointer<CChar>?>? = nil
+    if !programOptions.isEmpty {
+        let list = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: programOptions.count + 1)
+        for (i, option) in programOptions.enumerated() { list[i] = staticCString(option) }
+        list[programOptions.count] = nil
+        options = UnsafePointer(list)
+    }
     let record = UnsafeMutablePointer<runas_backend>.allocate(capacity: 1)
     record.initialize(to: runas_backend(
         magic: RUNAS_BACKEND_MAGIC,
@@ -29,7 +38,8 @@ public func makeBackendDescriptor(
         name: staticCString(name),
         version: runas_build_backend_version(staticCString(name)),
         run: run,
-        flags: flags))
+        flags: flags,
+        program_options: options))
     descriptor = UnsafePointer(record)
     return UnsafePointer(record)
 }

@@ -10,7 +10,7 @@ import ServiceManagerKit
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "run0", flags: serviceManagerAbilities, run: run0Run)
+    makeBackendDescriptor(name: "run0", flags: serviceManagerAbilities, programOptions: run0Options(), run: run0Run)
 }
 
 private func run0Run(
@@ -53,4 +53,11 @@ private func run0Run(
     }
     return runServiceManagerClient(program: program, arguments: args, unit: unit, request: request,
                                    waitStatus: waitStatus, error: error)
+}
+
+/// Every option run0Run() may pass, with a value of the right form
+/// (runas --check asks run0 to accept them all).
+private func run0Options() -> [StaticString] {
+    ["--user=0", "--group=0", "--chdir=/", "--unit=runas-check.service", "--property=SupplementaryGroups=0",
+     "--setenv=RUNAS_CHECK=1", "--background=", "--shell-prompt-prefix="]
 }

@@ -10,7 +10,8 @@ import ServiceManagerKit
 
 @_cdecl("runas_backend_v1")
 public func runasBackendV1() -> UnsafePointer<runas_backend> {
-    makeBackendDescriptor(name: "systemd-run", flags: serviceManagerAbilities, run: systemdRun)
+    makeBackendDescriptor(name: "systemd-run", flags: serviceManagerAbilities,
+                          programOptions: systemdRunOptions(), run: systemdRun)
 }
 
 private func systemdRun(
@@ -58,6 +59,20 @@ private func systemdRun(
     }
     return runServiceManagerClient(program: program, arguments: args, unit: unit, request: request,
                                    waitStatus: waitStatus, error: error)
+}
+
+/// Every option systemdRun() may pass, with a value of the right form
+/// (runas --check asks systemd-run to accept them all).
+private func systemdRunOptions() -> [StaticString] {
+    var options: [StaticString] = [
+        "--uid=0", "--gid=0", "--quiet", "--collect", "--send-sighup", "--service-type=exec", "--wait",
+        "--pty", "--pipe", "--unit=runas-check.service", "--working-directory=/",
+        "--property=SupplementaryGroups=0", "--setenv=RUNAS_CHECK=1",
+    ]
+    #if !WithoutExpandEnv
+    options.append("--expand-environment=false")
+    #endif
+    return options
 }
 
 /// A word of the command line as systemd-run must receive it so that the

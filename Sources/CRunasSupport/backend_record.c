@@ -13,3 +13,7 @@ int runas_backend_record_is_complete(const runas_backend *b) {
 uint32_t runas_backend_record_flags(const runas_backend *b) {
     return RUNAS_HAS_FIELD(b, runas_backend, flags) ? b->flags : 0;
 }
+
+const char *const *runas_backend_record_program_options(const runas_backend *b) {
+    return RUNAS_HAS_FIELD(b, runas_backend, program_options) ? b->program_options : NULL;
+}

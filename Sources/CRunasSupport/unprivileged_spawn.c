@@ -94,7 +94,8 @@ static int receive_report(int report_read, pid_t pid) {
     return code;
 }
 
-pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd) {
+pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd,
+                               int with_stderr) {
     uid_t uid = getuid();
     gid_t gid = getgid();
     int fds[2], report[2];
@@ -135,7 +136,7 @@ pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const
     become_caller(report_fd, uid, gid);
 
     int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd < 0 || dup2(out_fd, 1) < 0 || dup2(null_fd, 0) < 0)
+    if (null_fd < 0 || dup2(out_fd, 1) < 0 || dup2(null_fd, 0) < 0 || (with_stderr && dup2(out_fd, 2) < 0))
         fail(report_fd, errno);
     close_all_but_stdio(report_fd);
     execve(path, argv, envp);

@@ -32,7 +32,7 @@ public enum AskpassHelper {
         let argv = CStringArray([program, Array(prompt.utf8)])
         let envp = CStringArray(environment)
         var output: Int32 = -1
-        let pid = runas_spawn_unprivileged(argv.pointers[0], argv.pointers, envp.pointers, &output)
+        let pid = runas_spawn_unprivileged(argv.pointers[0], argv.pointers, envp.pointers, &output, 0)
         guard pid > 0 else {
             let error = Errno.current
             throw Failure("cannot run the askpass helper \(visible(program)): \(error.description)")

@@ -35,8 +35,12 @@ struct SelfCheck {
         #endif
         if let backend, let program = runas_build_service_manager_path(backend.name) {
             let path = String(cString: program)
-            report(access(path, X_OK) == 0, "\(backend.name) program \(path) exists",
+            let exists = access(path, X_OK) == 0
+            report(exists, "\(backend.name) program \(path) exists",
                    fix: "install systemd (apt install systemd), or install the scopex backend")
+            if exists, let options = runas_backend_record_program_options(backend.descriptor) {
+                checkProgramOptions(backend.name, path, options)
+            }
             let systemctl = String(cString: runas_build_systemctl_path())
             report(access(systemctl, X_OK) == 0, "systemctl \(systemctl) exists (passes signals on to the command)",
                    fix: "install systemd (apt install systemd)")
@@ -81,6 +85,51 @@ struct SelfCheck {
                    fix: "\(error.message); install one with ./install.sh --backend NAME (or a runas-backend-NAME package)")
             return nil
         }
+    }
+
+    /// Does the service manager's program know every option the backend
+    /// passes? `PROGRAM OPTION... --version`, run as the caller with an
+    /// empty environment: the program parses the options in order and
+    /// stops at --version (exit 0), or rejects the first it does not know.
+    private mutating func checkProgramOptions(
+        _ name: String, _ path: String, _ options: UnsafePointer<UnsafePointer<CChar>?>
+    ) {
+        var words: [[UInt8]] = [Array(path.utf8)]
+        var i = 0
+        while let option = options[i] {
+            words.append(Array(String(cString: option).utf8))
+            i += 1
+        }
+        words.append(Array("--version".utf8))
+        let argv = CStringArray(words)
+        let envp = CStringArray([])
+        var output: Int32 = -1
+        let pid = runas_spawn_unprivileged(argv.pointers[0], argv.pointers, envp.pointers, &output, 1)
+        guard pid > 0 else {
+            let error = Errno.current
+            report(false, "\(path) accepts the options the \(name) backend passes",
+                   fix: "cannot run it: \(error.description)")
+            return
+        }
+        var said: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 512)
+        while said.count < 4096 {
+            let n = (try? retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) } }) ?? 0
+            if n <= 0 { break }
+            said.append(contentsOf: chunk.prefix(n))
+        }
+        close(output)
+        if said.count >= 4096 { kill(pid, SIGKILL) }  // (not --version's few lines: do not wait on it)
+        let status = try? WaitStatus.wait(for: pid)
+        let lines = said.split(separator: 10).map { Array($0) }
+        let complaint = lines.first { line in
+            line.count >= 6 && (0...(line.count - 6)).contains { Array(line[$0..<$0 + 6]) == Array("option".utf8) }
+        } ?? lines.first ?? []
+        report(status == .exited(0), "\(path) accepts the options the \(name) backend passes",
+               fix: "it said \"\(visible(complaint))\": this backend was built for a newer systemd; "
+                   + "install the one built for this systemd (./install.sh --backend \(name) --plugin-only, "
+                   + "which adds WithoutExpandEnv on systemd < 254, or your distribution's "
+                   + "runas-backend-\(name) package)")
     }
 
     private mutating func checkWheel() {

@@ -5,6 +5,7 @@
 import CRunasLibc
 import Testing
 import CRunasBackendABI
+import CRunasSupport
 @testable import RunasCore
 
 private func parse(_ words: [String]) throws -> Options {
@@ -193,8 +194,24 @@ private func parse(_ words: [String]) throws -> Options {
         let p = UnsafeMutablePointer<runas_backend>.allocate(capacity: 1)
         p.initialize(to: runas_backend(
             magic: RUNAS_BACKEND_MAGIC, abi_major: 1, abi_minor: size < MemoryLayout<runas_backend>.size ? 0 : 1,
-            struct_size: UInt32(size), name: nil, version: nil, run: nil, flags: flags))
+            struct_size: UInt32(size), name: nil, version: nil, run: nil, flags: flags,
+            program_options: UnsafePointer(Self.options)))
         return p
+    }
+
+    nonisolated(unsafe) static let options: UnsafeMutablePointer<UnsafePointer<CChar>?> = {
+        let list = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: 2)
+        list[0] = UnsafePointer(strdup("--wait")!)
+        list[1] = nil
+        return list
+    }()
+
+    @Test func programOptionsOnlyWhenTheRecordHasThem() {
+        let full = record(size: MemoryLayout<runas_backend>.size, flags: 0)
+        let older = record(size: MemoryLayout<runas_backend>.offset(of: \runas_backend.program_options)!, flags: 0)
+        defer { full.deallocate(); older.deallocate() }
+        #expect(runas_backend_record_program_options(full) != nil)
+        #expect(runas_backend_record_program_options(older) == nil)
     }
 
     @Test func flagsOnlyWhenTheRecordHasThem() {

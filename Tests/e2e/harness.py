@@ -209,6 +209,8 @@ class Sandbox:
         os.chmod(self.shared, 0o1777)
         self.log = os.path.join(self.dir, "log")
         os.mkdir(self.log, 0o700)
+        os.mkdir(self.log + "-caller")          # a stub run as the caller records here
+        os.chmod(self.log + "-caller", 0o1777)
         os.mkdir(os.path.join(self.dir, "dev"))
         for d in ("run", "run/upper", "run/work"):
             os.mkdir(os.path.join(self.dir, d), 0o755)
@@ -371,9 +373,10 @@ class Sandbox:
         """/run/runas as runas sees it in this sandbox (the password-try records)."""
         return os.path.join(self.dir, "run/upper/runas")
 
-    def stub_record(self, name):
-        """What the stub systemd-run/run0 recorded, or None if it never ran."""
-        path = os.path.join(self.log, name + ".json")
+    def stub_record(self, name, caller=False):
+        """What the stub systemd-run/run0 recorded, or None if it never ran
+        (caller: its run as the caller, by runas --check)."""
+        path = os.path.join(self.log + ("-caller" if caller else ""), name + ".json")
         if not os.path.exists(path):
             return None
         with open(path) as f:

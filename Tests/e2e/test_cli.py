@@ -63,8 +63,8 @@ class HelpAndVersionTests(CLITest):
                          r"runas \d+\.\d+\.\d+\n"
                          r"traits: SystemdRun,Run0,Scopex\n"
                          r"authentication: shadow file \(libcrypt\)\n"
-                         r"backend ABI: 1\.4\n"
-                         r"backend: scopex \d+\.\d+\.\d+ \(ABI 1\.4\) at /usr/local/lib/runas/backend\.so\n\Z")
+                         r"backend ABI: 1\.5\n"
+                         r"backend: scopex \d+\.\d+\.\d+ \(ABI 1\.5\) at /usr/local/lib/runas/backend\.so\n\Z")
         for spelling in (["-v"], ["-V"]):
             self.assertEqual(self.box.run(ALICE, spelling).out, r.out)
 
@@ -225,7 +225,7 @@ class ListTests(CLITest):
         r = self.box.run(ALICE, ["-l"])
         self.assertEqual((r.rc, r.err), (0, ""), r)
         self.assertEqual(r.out, "alice may run any command as any user with runas (a member of the group wheel)\n"
-                                "backend: scopex 0.5.1 (ABI 1.4) at /usr/local/lib/runas/backend.so\n")
+                                "backend: scopex 0.6.0 (ABI 1.5) at /usr/local/lib/runas/backend.so\n")
 
     def test_root(self):
         r = self.box.run(ROOT, ["--list"])
@@ -274,7 +274,7 @@ class CheckTests(CLITest):
             "ok    /usr/local/bin/runas is setuid root (mode 4755)\n"
             "ok    /usr/local/bin/runas is writable only by root\n"
             "ok    runas runs with effective uid 0\n"
-            "ok    backend scopex 0.5.1 (ABI 1.4) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
+            "ok    backend scopex 0.6.0 (ABI 1.5) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
             "ok    the group wheel exists\n"
             "ok    you (alice) are a member of wheel\n"
             "all checks passed\n"))
@@ -311,6 +311,51 @@ class CheckFailureTests(unittest.TestCase):
                 self.assertEqual(r.rc, 1, r)
                 self.assertIn("FAIL  systemd is running (/run/systemd/system): the systemd-run backend needs "
                               "systemd as the service manager; install the scopex backend instead\n", r.out)
+
+    CHECK_OPTIONS = "/usr/bin/%s accepts the options the %s backend passes"
+
+    def test_a_backend_built_for_a_newer_systemd_run_fails_the_check(self):
+        # Was: --check passed, and every command then failed with
+        # "unrecognized option '--expand-environment=false'".
+        with Sandbox(backend="systemd-run", systemd_version=252) as box:
+            r = box.run(ALICE, ["--check"])
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn("FAIL  " + self.CHECK_OPTIONS % ("systemd-run", "systemd-run") +
+                          ": it said \"systemd-run: unrecognized option '--expand-environment'\": this backend was "
+                          "built for a newer systemd; install the one built for this systemd (./install.sh --backend "
+                          "systemd-run --plugin-only, which adds WithoutExpandEnv on systemd < 254, or your "
+                          "distribution's runas-backend-systemd-run package)\n", r.out)
+            # It ran as the caller, with nothing of the caller's environment.
+            record = box.stub_record("systemd-run", caller=True)
+            self.assertEqual(record["ids"][0], [ALICE.uid] * 3)
+            self.assertEqual(record["environ"], {})
+            self.assertEqual(record["argv"][-1], "--version")
+
+    def test_the_right_builds_pass_the_check(self):
+        for core, backend, version in (("shadow", "systemd-run", 257), ("noexpand", "systemd-run", 252),
+                                       ("shadow", "run0", 257)):
+            with self.subTest(core=core, backend=backend, systemd=version), \
+                    Sandbox(core=core, backend=backend, systemd_version=version) as box:
+                r = box.run(ALICE, ["--check"])
+                self.assertIn("ok    " + self.CHECK_OPTIONS % (backend, backend) + "\n", r.out)
+
+    def test_the_check_names_every_option_a_run_passes(self):
+        # The list the backend gives --check against what it really passes.
+        for backend in ("systemd-run", "run0"):
+            with self.subTest(backend=backend), Sandbox(backend=backend) as box:
+                r = box.run(ALICE, ["-S", "-P", "--env", "X=1", "-u", "bob", "true"], stdin=ALICE.password + "\n")
+                self.assertEqual(r.rc, 0, r)
+                argv = box.stub_record(backend)["argv"]
+                used = {a.split("=")[0] for a in argv[1:argv.index("--")]}
+                box.run(ALICE, ["--check"])
+                argv = box.stub_record(backend, caller=True)["argv"]
+                checked = {a.split("=")[0] for a in argv[1:-1]}
+                self.assertEqual(used - checked, set(), (used, checked))
+
+    def test_scopex_has_no_program_to_ask(self):
+        with Sandbox(backend="scopex") as box:
+            r = box.run(ALICE, ["--check"])
+            self.assertNotIn("accepts the options", r.out)
 
     def test_pam_build_looks_for_its_service_file(self):
         with Sandbox(core="pam") as box:

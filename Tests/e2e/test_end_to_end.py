@@ -137,7 +137,7 @@ class BackendScenarios:
         r = self.box.run(ALICE, ["--version"])
         self.assertEqual(r.rc, 0, r)
         self.assertIn("backend: %s " % self.backend, r.out)
-        self.assertIn("(ABI 1.4) at /usr/local/lib/runas/backend.so", r.out)
+        self.assertIn("(ABI 1.5) at /usr/local/lib/runas/backend.so", r.out)
 
 
 class ScopexTests(BackendScenarios, unittest.TestCase):
@@ -273,10 +273,10 @@ class AccessTests(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
             so = self._fixture("runas_backend_v1", tmp)
-            r = self._refused_backend("was built for ABI 2.0, this runas speaks ABI 1.4", backend_path=so)
+            r = self._refused_backend("was built for ABI 2.0, this runas speaks ABI 1.5", backend_path=so)
             self.assertFalse(os.path.exists(os.path.join(tmp, "ran")))
             so = self._fixture("runas_backend_v2", tmp)
-            self._refused_backend("was built for ABI 2, this runas speaks ABI 1.4", backend_path=so)
+            self._refused_backend("was built for ABI 2, this runas speaks ABI 1.5", backend_path=so)
             self.assertFalse(os.path.exists(os.path.join(tmp, "ran")))
 
     def test_missing_backend_is_a_clear_error(self):

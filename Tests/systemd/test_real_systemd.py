@@ -80,6 +80,14 @@ class RealServiceManagerScenarios:
         r = CONTAINER.run(["/usr/local/bin/runas", "--version"])
         self.assertIn("backend: %s" % self.backend, r.out)
 
+    def test_check_finds_every_option_the_backend_passes_known(self):
+        # runas --check asks the real program to parse every option the
+        # backend may pass (then --version).
+        r = CONTAINER.run(["/usr/local/bin/runas", "--check"], user="alice")
+        program = "run0" if self.backend == "run0" else "systemd-run"
+        self.assertIn("ok    /usr/bin/%s accepts the options the %s backend passes\n" % (program, self.backend),
+                      r.out)
+
     def test_right_password_runs_as_root(self):
         r = self.runas(["id", "-un"])
         self.assertEqual((r.rc, r.out), (0, "root\n"), r)

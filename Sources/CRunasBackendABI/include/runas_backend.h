@@ -38,7 +38,7 @@ extern "C" {
 /* "RNAS": first field of every versioned struct of this ABI. */
 #define RUNAS_BACKEND_MAGIC 0x524e4153u
 #define RUNAS_BACKEND_ABI_MAJOR 1
-#define RUNAS_BACKEND_ABI_MINOR 4
+#define RUNAS_BACKEND_ABI_MINOR 5
 
 /* True when a struct of the given (reader-known) type, as reported by its
  * struct_size field, is large enough to contain `field`. */
@@ -199,6 +199,15 @@ typedef struct runas_backend {
     /* Added in ABI 1.1 (check RUNAS_HAS_FIELD; a 1.0 backend has none):
      * OR of enum runas_backend_flag. */
     uint32_t flags;
+
+    /* Added in ABI 1.5 (check RUNAS_HAS_FIELD): NULL, or a NULL-terminated
+     * list of the options the backend may pass to its service-manager
+     * program (the one the build configuration names for the backend),
+     * each one argv word as the backend writes it, a value included where
+     * the option needs one. runas --check runs PROGRAM OPTION... --version
+     * as the caller and fails when the program rejects one: a backend
+     * built for a newer systemd than the installed one. */
+    const char *const *program_options;
 } runas_backend;
 
 /* The entry point of ABI major version 1. */

@@ -12,10 +12,10 @@
 #define RUNAS_BUILD_CONFIG_H
 
 /* Versions: the core's, and each backend's own. */
-#define RUNAS_VERSION "0.4.1"
-#define RUNAS_SYSTEMD_RUN_BACKEND_VERSION "0.3.1"
-#define RUNAS_RUN0_BACKEND_VERSION "0.3.1"
-#define RUNAS_SCOPEX_BACKEND_VERSION "0.5.1"
+#define RUNAS_VERSION "0.5.0"
+#define RUNAS_SYSTEMD_RUN_BACKEND_VERSION "0.4.0"
+#define RUNAS_RUN0_BACKEND_VERSION "0.4.0"
+#define RUNAS_SCOPEX_BACKEND_VERSION "0.6.0"
 
 /* The installation prefix install.sh uses when PREFIX is not given. */
 #define RUNAS_DEFAULT_PREFIX "/usr/local"

@@ -20,6 +20,8 @@
  * or 0 when the record is too short to have them. */
 int runas_backend_record_is_complete(const runas_backend *b);
 uint32_t runas_backend_record_flags(const runas_backend *b);
+/* Its program_options (ABI 1.5), or NULL when the record has none. */
+const char *const *runas_backend_record_program_options(const runas_backend *b);
 
 /* An unnamed regular file in dirfd (O_TMPFILE), and giving it a name
  * there (linkat AT_EMPTY_PATH; fails with EEXIST if the name is taken):
@@ -56,11 +58,13 @@ int runas_prompt_wait(int fd, int timeout_ms, int *signal_out);
  * signal to this process first, so it takes effect as the mask opens. */
 void runas_prompt_signals_release(int resend);
 
-/* fork + exec of path as the caller (real ids); its stdout is a pipe whose
- * read end (close-on-exec) is stored in *read_fd; stdin /dev/null, stderr
- * kept, nothing else. Returns the child's pid, or -1 (errno): it could
- * not be started, or could not exec (errno is then the exec's). */
-pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd);
+/* fork + exec of path as the caller (real ids); its stdout (and its
+ * stderr too when with_stderr) is a pipe whose read end (close-on-exec)
+ * is stored in *read_fd; stdin /dev/null, stderr otherwise kept, nothing
+ * else. Returns the child's pid, or -1 (errno): it could not be started,
+ * or could not exec (errno is then the exec's). */
+pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd,
+                               int with_stderr);
 
 /* fork + exec as the caller (real ids) of the first of the NULL-terminated
  * `paths` that runs (execvp's rules), keeping stdin, stdout and stderr and
