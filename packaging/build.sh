@@ -47,7 +47,7 @@ case "$format" in
         copy_tree "$work/src/runas-$version"
         mkdir -p "$top/SOURCES"
         tar -C "$work/src" -czf "$top/SOURCES/runas-$version.tar.gz" "runas-$version"
-        cp packaging/rpm/runas.pam "$top/SOURCES/"
+        cp packaging/runas-system-auth.pam "$top/SOURCES/"
         # On a machine whose packages are not RPMs (Debian: the rpm
         # package), rpm's database knows none of the build dependencies.
         nodeps=""

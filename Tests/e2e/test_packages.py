@@ -78,36 +78,51 @@ say purged "$(test -e /usr/bin/runas && echo present || echo gone) $(dpkg-statov
 """
 
 
+class OverlayScript:
+    """A shell script run as root chrooted into a copy-on-write view of the
+    machine (enter-overlay-root.sh); its "@@ KEY VALUE" lines are facts."""
+
+    def __init__(self, box, script, env):
+        env = dict({"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BOX": box, "LANG": "C.UTF-8"}, **env)
+        p = subprocess.run(["unshare", "--mount", "--propagation", "private", "--",
+                            os.path.join(HERE, "enter-overlay-root.sh"), box, "--",
+                            "/bin/sh", "-c", script], env=env, capture_output=True, text=True,
+                           timeout=600, cwd="/", preexec_fn=default_signals)
+        self.output = p.stdout + p.stderr
+        self.status = p.returncode
+        self.facts = {}
+        for line in p.stdout.splitlines():
+            if line.startswith("@@ "):
+                key, _, value = line[3:].partition(" ")
+                self.facts[key] = value
+
+
+def scratch_box(prefix):
+    """A directory for one overlay run: 0755, with a log directory any
+    stub may write to."""
+    box = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(box, 0o755)
+    log = os.path.join(box, "log")
+    os.mkdir(log)
+    os.chmod(log, 0o777)
+    return box, log
+
+
 class DebianPackageTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         debs = [d for d in sorted(glob.glob(os.path.join(DEBS, "*.deb"))) if "-dbgsym_" not in d]
         if not debs:
             raise RuntimeError("no packages in %s: Tests/run.sh builds them with packaging/build.sh deb" % DEBS)
-        cls.box = tempfile.mkdtemp(prefix="runas-pkg-")
-        os.chmod(cls.box, 0o755)
+        cls.box, log = scratch_box("runas-pkg-")
         os.mkdir(os.path.join(cls.box, "debs"))
         for d in debs:
             shutil.copy(d, os.path.join(cls.box, "debs"))
-        log = os.path.join(cls.box, "log")
-        os.mkdir(log)
-        os.chmod(log, 0o777)
         with open(os.path.join(cls.box, "systemd-run"), "w") as f:
             f.write(stub_text("systemd-run", log, 252))
         os.chmod(os.path.join(cls.box, "systemd-run"), 0o755)
-        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BOX": cls.box, "PASSWORD": PASSWORD,
-               "HASH": make_hash(PASSWORD, b"$y$"), "LANG": "C.UTF-8"}
-        p = subprocess.run(["unshare", "--mount", "--propagation", "private", "--",
-                            os.path.join(HERE, "enter-overlay-root.sh"), cls.box, "--",
-                            "/bin/sh", "-c", SCRIPT], env=env, capture_output=True, text=True,
-                           timeout=300, cwd="/", preexec_fn=default_signals)
-        cls.output = p.stdout + p.stderr
-        cls.facts = {}
-        for line in p.stdout.splitlines():
-            if line.startswith("@@ "):
-                key, _, value = line[3:].partition(" ")
-                cls.facts[key] = value
-        cls.status = p.returncode
+        run = OverlayScript(cls.box, SCRIPT, {"PASSWORD": PASSWORD, "HASH": make_hash(PASSWORD, b"$y$")})
+        cls.output, cls.facts, cls.status = run.output, run.facts, run.status
 
     @classmethod
     def tearDownClass(cls):
