@@ -3,8 +3,8 @@
 #   1. unit tests (swift test), then the same under AddressSanitizer,
 #   2. the libFuzzer targets in Fuzz/, each for a bounded time,
 #   3. staged builds of every backend and both authentication modes
-#      (install.sh with DESTDIR), and the packages: Debian (debian/) and
-#      RPM (packaging/rpm), through packaging/build.sh,
+#      (install.sh with DESTDIR), and the packages: Debian (debian/), RPM
+#      (packaging/rpm) and Arch (packaging/arch), through packaging/build.sh,
 #   4. the end-to-end suite (Tests/e2e, needs root: it runs the setuid
 #      binary in a private mount namespace with the sandbox's own accounts;
 #      the machine is not changed),
@@ -71,6 +71,8 @@ echo "== Debian packages (packaging/build.sh deb: debian/ through dpkg-buildpack
 packaging/build.sh deb --out "$PWD/.build/packages"
 echo "== RPM packages (packaging/build.sh rpm: packaging/rpm through rpmbuild)"
 packaging/build.sh rpm --out "$PWD/.build/packages"
+echo "== Arch packages (packaging/build.sh arch: packaging/arch/PKGBUILD through makepkg)"
+packaging/build.sh arch --out "$PWD/.build/packages"
 filtered stage "$PWD/.build/e2e-stage-asan" --sanitize address
 
 cd Tests/e2e

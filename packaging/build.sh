@@ -9,6 +9,8 @@
 #   packaging/build.sh rpm [--out DIR]   Fedora/openSUSE: rpmbuild -bb of
 #                                        packaging/rpm/runas.spec and of
 #                                        runas-backend.spec once per backend
+#   packaging/build.sh arch [--out DIR]  Arch: makepkg of packaging/arch/PKGBUILD
+#                                        (as nobody when run as root)
 #
 # Extra arguments after -- go to the package tool (e.g. -- -d).
 set -eu
@@ -62,5 +64,28 @@ case "$format" in
         rm -f "$out"/runas-*.rpm
         cp "$top"/RPMS/*/*.rpm "$out"/
         ls "$out"/*.rpm ;;
-    *) echo "usage: packaging/build.sh deb|rpm [--out DIR] [-- TOOL-OPTIONS]" >&2; exit 1 ;;
+    arch)
+        # makepkg refuses to run as root: as root, the build runs as nobody
+        # in a copy it owns.
+        src="$work/build"
+        copy_tree "$work/src/runas-$version"
+        mkdir -p "$src"
+        tar -C "$work/src" -czf "$src/runas-$version.tar.gz" "runas-$version"
+        cp packaging/arch/PKGBUILD packaging/arch/runas.install packaging/runas-system-auth.pam "$src/"
+        # (Not an Arch system: pacman's database knows none of the
+        # dependencies, so makepkg --nodeps.)
+        nodeps=""
+        pacman -Q glibc >/dev/null 2>&1 || nodeps=--nodeps
+        if [ "$(id -u)" = 0 ]; then
+            mkdir -p "$work/home"
+            chown -R nobody "$work"
+            (cd "$src" && setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+                env HOME="$work/home" PATH="$PATH" makepkg --noconfirm $nodeps "$@")
+        else
+            (cd "$src" && makepkg --noconfirm $nodeps "$@")
+        fi
+        rm -f "$out"/runas-*.pkg.tar.*
+        cp "$src"/*.pkg.tar.* "$out"/
+        ls "$out"/*.pkg.tar.* ;;
+    *) echo "usage: packaging/build.sh deb|rpm|arch [--out DIR] [-- TOOL-OPTIONS]" >&2; exit 1 ;;
 esac

@@ -168,8 +168,21 @@ class RPMLintTests(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertRegex(p.stdout, r"4 packages and 0 specfiles checked; 0 errors, 0 warnings")
 
+    def test_every_shipped_elf_passes_hardening_check(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for rpm in packages():
+                root = os.path.join(tmp, os.path.basename(rpm))
+                os.mkdir(root)
+                cpio = subprocess.run(["rpm2cpio", rpm], capture_output=True, check=True).stdout
+                subprocess.run(["cpio", "-idm", "--quiet"], input=cpio, cwd=root, check=True)
+                member = "usr/lib/runas/backend.so" if "-backend-" in rpm else "usr/bin/runas"
+                p = subprocess.run(["hardening-check", "--nocfprotection", os.path.join(root, member)],
+                                   capture_output=True, text=True)
+                self.assertEqual(p.returncode, 0, (rpm, p.stdout))
+
     def test_the_spec_versions_are_the_build_configurations(self):
-        config = open(os.path.join(REPO, "Sources/CRunasBuildConfig/include/runas_build_config.h")).read()
+        with open(os.path.join(REPO, "Sources/CRunasBuildConfig/include/runas_build_config.h")) as f:
+            config = f.read()
         versions = dict(re.findall(r'#define RUNAS_(\w*?)_?BACKEND_VERSION "([^"]+)"', config))
         core = re.search(r'#define RUNAS_VERSION "([^"]+)"', config).group(1)
         names = [os.path.basename(r) for r in packages()]
