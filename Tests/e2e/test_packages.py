@@ -208,6 +208,15 @@ class LintianTests(unittest.TestCase):
         self.assertEqual(tags, [], p.stdout + p.stderr)
 
 
+class VersionTests(unittest.TestCase):
+    def test_the_changelog_version_is_the_build_configurations(self):
+        with open(os.path.join(REPO, "Sources/CRunasBuildConfig/include/runas_build_config.h")) as f:
+            core = re.search(r'#define RUNAS_VERSION "([^"]+)"', f.read()).group(1)
+        with open(os.path.join(REPO, "debian/changelog")) as f:
+            self.assertTrue(f.readline().startswith("runas (%s) " % core))
+        self.assertTrue(any(os.path.basename(d) == "runas_%s_amd64.deb" % core for d in packages()))
+
+
 class HardeningTests(unittest.TestCase):
     def test_every_shipped_elf_passes_hardening_check(self):
         # Was: no BIND_NOW (partial RELRO), no FORTIFY. Control-flow
