@@ -9,7 +9,8 @@
 #      binary in a private mount namespace with the sandbox's own accounts;
 #      the machine is not changed),
 #   5. the real-systemd tier (Tests/systemd: systemd-run and run0 of a
-#      booted systemd 257 in a systemd-nspawn container),
+#      booted systemd 257, and systemd-run of Debian 12's 252, in
+#      systemd-nspawn containers),
 #   6. the end-to-end suite again against AddressSanitizer builds of the
 #      core (any sanitizer report fails the test that caused it).
 # Not root: the end-to-end suites cannot run; that is reported loudly and
@@ -79,8 +80,9 @@ cd Tests/e2e
 echo "== end-to-end tests"
 RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v ${RUNAS_E2E_TESTS:-}
 
-# The real systemd-run and run0 of a booted systemd 257 (systemd-nspawn
-# container, root filesystem made once with debootstrap and cached).
+# The real systemd-run and run0 of a booted systemd 257 and systemd-run of
+# Debian 12's own systemd 252 (systemd-nspawn containers, root filesystems
+# made once with debootstrap and cached).
 echo "== real systemd tier (Tests/systemd)"
 (cd ../systemd && RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v test_real_systemd)
 

@@ -14,17 +14,14 @@ PAM file is the one in use.
 import glob
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import unittest
 
-from harness import REPO, make_hash, stub_text
-from test_packages import OverlayScript, scratch_box
+from harness import REPO
+from test_packages import InstalledPackagesCase
 
 PKGS = os.environ.get("RUNAS_TEST_ARCH_PKGS", os.path.join(REPO, ".build", "packages"))
-PASSWORD = "arch test pw"
-
 SCRIPT = r"""
 set -eu
 cd "$BOX/pkgs"
@@ -65,32 +62,16 @@ def packages():
     return sorted(glob.glob(os.path.join(PKGS, "runas*.pkg.tar.*")))
 
 
-class ArchPackageTests(unittest.TestCase):
+class ArchPackageTests(InstalledPackagesCase, unittest.TestCase):
+    SCRIPT = SCRIPT
+
     @classmethod
     def setUpClass(cls):
         pkgs = packages()
         if len(pkgs) != 4:
             raise RuntimeError("want 4 Arch packages in %s (Tests/run.sh builds them with packaging/build.sh "
                                "arch), found %s" % (PKGS, pkgs))
-        cls.box, log = scratch_box("runas-arch-")
-        os.mkdir(os.path.join(cls.box, "pkgs"))
-        for p in pkgs:
-            shutil.copy(p, os.path.join(cls.box, "pkgs"))
-        with open(os.path.join(cls.box, "systemd-run"), "w") as f:
-            f.write(stub_text("systemd-run", log, 257))
-        os.chmod(os.path.join(cls.box, "systemd-run"), 0o755)
-        cls.overlay = OverlayScript(cls.box, SCRIPT, {"PASSWORD": PASSWORD, "HASH": make_hash(PASSWORD, b"$y$")})
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.box, ignore_errors=True)
-
-    def fact(self, key):
-        self.assertIn(key, self.overlay.facts, self.overlay.output)
-        return self.overlay.facts[key]
-
-    def test_script_ran_to_the_end(self):
-        self.assertEqual(self.overlay.status, 0, self.overlay.output)
+        cls.install_and_run(pkgs, "runas-arch-", 257)
 
     def test_the_core_needs_a_backend(self):
         self.assertEqual(self.fact("alone"), "unable to satisfy dependency 'runas-backend' required by runas")

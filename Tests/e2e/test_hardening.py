@@ -643,7 +643,11 @@ class CommandLineCornerTests(Case):
         self.assertTrue(r.err.startswith("usage: runas [options]"), r.err)
         with open(os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                                "README.md")) as f:
-            self.assertIn("Run with\nno arguments at all, runas prints its usage to stderr and exits 1.", f.read())
+            self.assertIn("Run with\nno arguments at all (`runas` alone), runas prints its usage to stderr and\n"
+                          "exits 1; options without a command (`runas -u bob`) are the usage error\n"
+                          "`runas: no command given`.", f.read())
+        r = self.box.run(ALICE, ["-u", "bob"])
+        self.assertEqual((r.rc, r.err.split(" (")[0]), (1, "runas: no command given"), r)
 
 
 # -- 16. SUDO_PS1, SUDO_PROMPT, MAIL -------------------------------------------------

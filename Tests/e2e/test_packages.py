@@ -21,16 +21,14 @@ import unittest
 from harness import HERE, REPO, default_signals, make_hash, stub_text
 
 DEBS = os.environ.get("RUNAS_TEST_DEBS", os.path.join(REPO, ".build", "packages"))
-PASSWORD = "package test pw"
-
 SCRIPT = r"""
 set -eu
-cd "$BOX/debs"
+cd "$BOX/pkgs"
 say() { echo "@@ $*"; }
 # apt, from a repository of exactly these packages: which backend does a
 # plain `apt-get install runas` choose?
 dpkg-scanpackages --multiversion . >Packages 2>/dev/null
-echo "deb [trusted=yes] file:$BOX/debs ./" >"$BOX/sources.list"
+echo "deb [trusted=yes] file:$BOX/pkgs ./" >"$BOX/sources.list"
 mkdir -p "$BOX/lists/partial"
 apt="apt-get -q -o Dir::Etc::SourceList=$BOX/sources.list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$BOX/lists"
 $apt update >/dev/null
@@ -97,43 +95,55 @@ class OverlayScript:
                 self.facts[key] = value
 
 
-def scratch_box(prefix):
-    """A directory for one overlay run: 0755, with a log directory any
-    stub may write to."""
-    box = tempfile.mkdtemp(prefix=prefix)
-    os.chmod(box, 0o755)
-    log = os.path.join(box, "log")
-    os.mkdir(log)
-    os.chmod(log, 0o777)
-    return box, log
+class InstalledPackagesCase:
+    """Mixin for a TestCase class: SCRIPT (class attribute) run once in the
+    overlay with the packages copied to $BOX/pkgs and a STUB systemd-run of
+    the given version at $BOX/systemd-run (the script copies it over the
+    real path where it needs one); facts and status are the script's."""
+    PASSWORD = "package test pw"
 
-
-class DebianPackageTests(unittest.TestCase):
     @classmethod
-    def setUpClass(cls):
-        debs = [d for d in sorted(glob.glob(os.path.join(DEBS, "*.deb"))) if "-dbgsym_" not in d]
-        if not debs:
-            raise RuntimeError("no packages in %s: Tests/run.sh builds them with packaging/build.sh deb" % DEBS)
-        cls.box, log = scratch_box("runas-pkg-")
-        os.mkdir(os.path.join(cls.box, "debs"))
-        for d in debs:
-            shutil.copy(d, os.path.join(cls.box, "debs"))
+    def install_and_run(cls, packages, prefix, systemd_version):
+        cls.box = tempfile.mkdtemp(prefix=prefix)
+        os.chmod(cls.box, 0o755)
+        log = os.path.join(cls.box, "log")
+        os.mkdir(log)
+        os.chmod(log, 0o777)
+        os.mkdir(os.path.join(cls.box, "pkgs"))
+        for path in packages:
+            shutil.copy(path, os.path.join(cls.box, "pkgs"))
         with open(os.path.join(cls.box, "systemd-run"), "w") as f:
-            f.write(stub_text("systemd-run", log, 252))
+            f.write(stub_text("systemd-run", log, systemd_version))
         os.chmod(os.path.join(cls.box, "systemd-run"), 0o755)
-        run = OverlayScript(cls.box, SCRIPT, {"PASSWORD": PASSWORD, "HASH": make_hash(PASSWORD, b"$y$")})
-        cls.output, cls.facts, cls.status = run.output, run.facts, run.status
+        cls.prepare_box(cls.box)
+        cls.overlay = OverlayScript(cls.box, cls.SCRIPT,
+                                    {"PASSWORD": cls.PASSWORD, "HASH": make_hash(cls.PASSWORD, b"$y$")})
+
+    @classmethod
+    def prepare_box(cls, box):
+        """More files for the script, before it runs."""
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.box, ignore_errors=True)
 
     def fact(self, key):
-        self.assertIn(key, self.facts, self.output)
-        return self.facts[key]
+        self.assertIn(key, self.overlay.facts, self.overlay.output)
+        return self.overlay.facts[key]
 
     def test_script_ran_to_the_end(self):
-        self.assertEqual(self.status, 0, self.output)
+        self.assertEqual(self.overlay.status, 0, self.overlay.output)
+
+
+class DebianPackageTests(InstalledPackagesCase, unittest.TestCase):
+    SCRIPT = SCRIPT
+
+    @classmethod
+    def setUpClass(cls):
+        debs = packages()
+        if not debs:
+            raise RuntimeError("no packages in %s: Tests/run.sh builds them with packaging/build.sh deb" % DEBS)
+        cls.install_and_run(debs, "runas-pkg-", 252)
 
     def test_setuid_only_once_configured(self):
         self.assertEqual(self.fact("unpacked"), "root:root:755")

@@ -18,15 +18,13 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import REPO, make_hash, stub_text
-from test_packages import OverlayScript, scratch_box
+from harness import REPO
+from test_packages import InstalledPackagesCase
 
 RPMS = os.environ.get("RUNAS_TEST_RPMS", os.path.join(REPO, ".build", "packages"))
-PASSWORD = "rpm test pw"
-
 SCRIPT = r"""
 set -eu
-cd "$BOX/rpms"
+cd "$BOX/pkgs"
 say() { echo "@@ $*"; }
 groupadd --system wheel 2>/dev/null || true
 # A STAND-IN for Fedora's /etc/pam.d/system-auth (Debian has none), so the
@@ -103,33 +101,20 @@ def host_provides(rpms, workdir):
     return glob.glob(os.path.join(top, "RPMS", "noarch", "host-provides-*.rpm"))[0]
 
 
-class RPMPackageTests(unittest.TestCase):
+class RPMPackageTests(InstalledPackagesCase, unittest.TestCase):
+    SCRIPT = SCRIPT
+
     @classmethod
     def setUpClass(cls):
         rpms = packages()
         if len(rpms) != 4:
             raise RuntimeError("want 4 RPMs in %s (Tests/run.sh builds them with packaging/build.sh rpm), "
                                "found %s" % (RPMS, rpms))
-        cls.box, log = scratch_box("runas-rpm-")
-        os.mkdir(os.path.join(cls.box, "rpms"))
-        for r in rpms:
-            shutil.copy(r, os.path.join(cls.box, "rpms"))
-        shutil.copy(host_provides(rpms, cls.box), os.path.join(cls.box, "host-provides.rpm"))
-        with open(os.path.join(cls.box, "systemd-run"), "w") as f:
-            f.write(stub_text("systemd-run", log, 257))
-        os.chmod(os.path.join(cls.box, "systemd-run"), 0o755)
-        cls.overlay = OverlayScript(cls.box, SCRIPT, {"PASSWORD": PASSWORD, "HASH": make_hash(PASSWORD, b"$y$")})
+        cls.install_and_run(rpms, "runas-rpm-", 257)
 
     @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.box, ignore_errors=True)
-
-    def fact(self, key):
-        self.assertIn(key, self.overlay.facts, self.overlay.output)
-        return self.overlay.facts[key]
-
-    def test_script_ran_to_the_end(self):
-        self.assertEqual(self.overlay.status, 0, self.overlay.output)
+    def prepare_box(cls, box):
+        shutil.copy(host_provides(packages(), box), os.path.join(box, "host-provides.rpm"))
 
     def test_the_core_needs_a_backend(self):
         self.assertEqual(self.fact("alone"), "1")

@@ -1,9 +1,11 @@
-"""container.py: a booted systemd (Debian trixie, systemd 257) in a
-systemd-nspawn container, for the tests that need the real systemd-run and
-run0 rather than the stubs of Tests/e2e.
+"""container.py: a booted systemd in a systemd-nspawn container, for the
+tests that need the real systemd-run and run0 rather than the stubs of
+Tests/e2e: Debian trixie (systemd 257, with run0) or bookworm (systemd 252,
+Debian 12, the README's own platform).
 
-The root filesystem is made once with debootstrap and cached under
-.build/systemd-root; each Container boots it with --volatile=overlay, so
+The root filesystem is made once per suite with debootstrap and cached
+under .build/systemd-root (trixie) or .build/systemd-root-bookworm; each
+Container boots it with --volatile=overlay, so
 everything a test installs or changes lives in a tmpfs and vanishes at
 shutdown. Commands run inside with nsenter. Nothing on the machine changes
 but two cgroup directories, removed again by close().
@@ -21,10 +23,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "Tests", "e2e"))
 from harness import Result, all_processes  # noqa: E402
-CACHE = os.path.join(REPO, ".build", "systemd-root")
-ROOTFS = os.path.join(CACHE, "rootfs")
-SUITE = "trixie"
 PACKAGES = "systemd,systemd-sysv,dbus,libpam-systemd"
+# suite: (cache directory, a file that says the root filesystem is whole)
+SUITES = {"trixie": (os.path.join(REPO, ".build", "systemd-root"), "usr/bin/run0"),
+          "bookworm": (os.path.join(REPO, ".build", "systemd-root-bookworm"), "usr/bin/systemd-run")}
 
 
 def mirror():
@@ -45,26 +47,29 @@ def mirror():
     return "http://deb.debian.org/debian"
 
 
-def ensure_rootfs():
-    """The cached root filesystem, made with debootstrap when missing."""
-    if os.path.exists(os.path.join(ROOTFS, "usr", "bin", "run0")):
-        return ROOTFS
-    os.makedirs(CACHE, exist_ok=True)
-    tmp = ROOTFS + ".new"
+def ensure_rootfs(suite):
+    """The suite's cached root filesystem, made with debootstrap when missing."""
+    cache, marker = SUITES[suite]
+    rootfs = os.path.join(cache, "rootfs")
+    if os.path.exists(os.path.join(rootfs, marker)):
+        return rootfs
+    os.makedirs(cache, exist_ok=True)
+    tmp = rootfs + ".new"
     shutil.rmtree(tmp, ignore_errors=True)
-    p = subprocess.run(["debootstrap", "--variant=minbase", "--include=" + PACKAGES, SUITE, tmp, mirror()],
+    p = subprocess.run(["debootstrap", "--variant=minbase", "--include=" + PACKAGES, suite, tmp, mirror()],
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError("debootstrap failed:\n" + (p.stdout + p.stderr)[-3000:])
-    shutil.rmtree(ROOTFS, ignore_errors=True)
-    os.rename(tmp, ROOTFS)
-    return ROOTFS
+    shutil.rmtree(rootfs, ignore_errors=True)
+    os.rename(tmp, rootfs)
+    return rootfs
 
 
 class Container:
-    def __init__(self, boot_timeout=90):
-        root = ensure_rootfs()
-        self.cgroup = "runas-systemd-test-%d" % os.getpid()
+    def __init__(self, suite="trixie", boot_timeout=90):
+        root = ensure_rootfs(suite)
+        self.suite = suite
+        self.cgroup = "runas-systemd-test-%d-%s" % (os.getpid(), suite)
         self.cgroups = []
         for hierarchy in ("unified", "systemd"):
             base = os.path.join("/sys/fs/cgroup", hierarchy)

@@ -1,9 +1,12 @@
 """test_real_systemd.py: runas through the REAL systemd-run and run0 of a
-booted systemd 257 (container.py), not the stubs of Tests/e2e.
+booted systemd (container.py), not the stubs of Tests/e2e: systemd 257
+(trixie) for systemd-run, run0 and the WithoutExpandEnv build, and
+systemd 252 (bookworm, Debian 12) for the WithoutExpandEnv build, the one
+Debian 12 gets, and for the plain build's failure there.
 
-One container for the module; each class installs the staged core and one
-backend into it (the container's root is a volatile overlay) and runs the
-scenarios as the container's own users.
+One container per suite for the module; each class installs the staged
+core and one backend into its suite's container (the container's root is
+a volatile overlay) and runs the scenarios as the container's own users.
 """
 import os
 import shutil
@@ -18,22 +21,25 @@ from harness import Terminal, all_processes, default_signals, make_hash, stage_d
 from container import Container  # noqa: E402
 
 ALICE_PW = "correct horse battery"
-CONTAINER = None
+CONTAINERS = {}
 
 
 def setUpModule():
-    global CONTAINER
     try:
         for tool in ("debootstrap", "systemd-nspawn", "nsenter"):
             if not shutil.which(tool):
                 raise RuntimeError("%s is missing (apt-get install debootstrap systemd-container)" % tool)
-        CONTAINER = Container()
+        for suite in ("trixie", "bookworm"):
+            CONTAINERS[suite] = Container(suite)
+            prepare(CONTAINERS[suite])
     except Exception as e:
         message = "!! the systemd container cannot boot here: %s" % e
         if os.environ.get("CI") == "true":
             raise RuntimeError(message)
         raise unittest.SkipTest(message)
-    c = CONTAINER
+
+
+def prepare(c):
     for argv in (["groupadd", "--system", "wheel"],
                  ["useradd", "-m", "-G", "wheel", "-p", make_hash(ALICE_PW, b"$y$"), "alice"],
                  ["useradd", "-m", "carol"],
@@ -45,17 +51,22 @@ def setUpModule():
 
 
 def tearDownModule():
-    if CONTAINER:
-        CONTAINER.close()
+    for c in CONTAINERS.values():
+        c.close()
 
 
 class RealServiceManagerScenarios:
     core = "shadow"
     backend = None
+    suite = "trixie"
+
+    @property
+    def container(self):
+        return CONTAINERS[self.suite]
 
     @classmethod
     def setUpClass(cls):
-        c = CONTAINER
+        c = CONTAINERS[cls.suite]
         stage = stage_dir(cls.core)
         c.put(os.path.join(stage, "usr/local/bin/runas"), "/usr/local/bin/runas", 0o755)
         lib = os.path.join(stage, "usr/local/lib/runas")
@@ -67,23 +78,23 @@ class RealServiceManagerScenarios:
     def runas(self, args, user="alice", password=ALICE_PW, **kw):
         words = (["-S"] if password is not None else []) + list(args)
         stdin = (password + "\n" if password is not None else "") + kw.pop("input", "")
-        return CONTAINER.run(["/usr/local/bin/runas"] + words, user=user, input=stdin, **kw)
+        return self.container.run(["/usr/local/bin/runas"] + words, user=user, input=stdin, **kw)
 
     def terminal(self, argv, user="alice"):
         """argv as `user` in the container on a new pseudo-terminal. TERM=dumb
         and SYSTEMD_COLORS=0: systemd 257 sends colour queries to a capable
         terminal and waits for the answer."""
-        return Terminal(CONTAINER.command(argv, user=user),
+        return Terminal(self.container.command(argv, user=user),
                         {"PATH": "/usr/bin:/bin", "TERM": "dumb", "SYSTEMD_COLORS": "0", "LANG": "C.UTF-8"})
 
     def test_version_names_the_backend(self):
-        r = CONTAINER.run(["/usr/local/bin/runas", "--version"])
+        r = self.container.run(["/usr/local/bin/runas", "--version"])
         self.assertIn("backend: %s" % self.backend, r.out)
 
     def test_check_finds_every_option_the_backend_passes_known(self):
         # runas --check asks the real program to parse every option the
         # backend may pass (then --version).
-        r = CONTAINER.run(["/usr/local/bin/runas", "--check"], user="alice")
+        r = self.container.run(["/usr/local/bin/runas", "--check"], user="alice")
         program = "run0" if self.backend == "run0" else "systemd-run"
         self.assertIn("ok    /usr/bin/%s accepts the options the %s backend passes\n" % (program, self.backend),
                       r.out)
@@ -95,7 +106,7 @@ class RealServiceManagerScenarios:
     def test_wrong_password_runs_nothing(self):
         r = self.runas(["touch", "/tmp/should-not-exist"], password="wrong")
         self.assertEqual(r.rc, 1, r)
-        self.assertFalse(os.path.exists(CONTAINER.path("/tmp/should-not-exist")))
+        self.assertFalse(os.path.exists(self.container.path("/tmp/should-not-exist")))
 
     def test_another_user(self):
         r = self.runas(["-u", "carol", "id", "-un"])
@@ -146,7 +157,7 @@ class RealServiceManagerScenarios:
         # ends by itself.
         r = self.runas(["-b", "sh", "-c", "sleep 1; echo done >/tmp/bg-%s" % self.backend])
         self.assertEqual(r.rc, 0, r)
-        path = CONTAINER.path("/tmp/bg-%s" % self.backend)
+        path = self.container.path("/tmp/bg-%s" % self.backend)
         deadline = time.monotonic() + 30
         while not os.path.exists(path) and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -192,7 +203,7 @@ class RealServiceManagerScenarios:
         raise AssertionError("no %s under pid %d" % ("/".join(names), parent))
 
     def units_running(self, marker):
-        r = CONTAINER.run(["systemctl", "list-units", "--all", "--no-legend", "--plain", "--full"])
+        r = self.container.run(["systemctl", "list-units", "--all", "--no-legend", "--plain", "--full"])
         return [line for line in r.out.splitlines() if marker in line]
 
     def assert_unit_ends(self, marker, timeout=15):
@@ -212,7 +223,7 @@ class RealServiceManagerScenarios:
 
     def start_without_terminal(self, script):
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "dumb"}
-        p = subprocess.Popen(CONTAINER.command(["/usr/local/bin/runas", "-S", "sh", "-c", script], user="alice"),
+        p = subprocess.Popen(self.container.command(["/usr/local/bin/runas", "-S", "sh", "-c", script], user="alice"),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=env, cwd="/", preexec_fn=default_signals, start_new_session=True)
         self.addCleanup(self.finish, p)
@@ -294,6 +305,42 @@ class RealSystemdRunWithoutExpandEnvTests(RealServiceManagerScenarios, unittest.
     default, and the command still gets exactly the words typed."""
     core = "noexpand"
     backend = "systemd-run"
+
+
+class RealBookwormSystemdRunTests(RealServiceManagerScenarios, unittest.TestCase):
+    """Debian 12's own systemd 252 with the build Debian 12 gets (install.sh
+    there, debian/rules for bookworm): WithoutExpandEnv."""
+    core = "noexpand"
+    backend = "systemd-run"
+    suite = "bookworm"
+
+
+class RealBookwormPlainSystemdRunTests(unittest.TestCase):
+    """The plain systemd-run build (for systemd >= 254) on systemd 252: what
+    the issue saw, every command refused by systemd-run itself, and what
+    runas --check now says about it."""
+
+    @classmethod
+    def setUpClass(cls):
+        c = CONTAINERS["bookworm"]
+        stage = stage_dir("shadow")
+        c.put(os.path.join(stage, "usr/local/bin/runas"), "/usr/local/bin/runas", 0o755)
+        c.put(os.path.join(stage, "usr/local/lib/runas/backend-systemd-run.so"), "/usr/local/lib/runas/backend.so")
+        for argv in (["chown", "root:wheel", "/usr/local/bin/runas"], ["chmod", "4750", "/usr/local/bin/runas"]):
+            assert c.run(argv).rc == 0
+
+    def test_systemd_run_252_rejects_the_plain_build(self):
+        r = CONTAINERS["bookworm"].run(["/usr/local/bin/runas", "-S", "true"], user="alice",
+                                       input=ALICE_PW + "\n")
+        self.assertNotEqual(r.rc, 0, r)
+        self.assertIn("unrecognized option '--expand-environment=false'", r.err)
+
+    def test_check_says_so_with_the_fix(self):
+        r = CONTAINERS["bookworm"].run(["/usr/local/bin/runas", "--check"], user="alice")
+        self.assertEqual(r.rc, 1, r)
+        self.assertRegex(r.out, r"FAIL  /usr/bin/systemd-run accepts the options the systemd-run backend passes: "
+                                r"it said \".*unrecognized option '--expand-environment=false'\": this backend was "
+                                r"built for a newer systemd; install the one built for this systemd")
 
 
 if __name__ == "__main__":
