@@ -125,11 +125,14 @@ struct SelfCheck {
         let complaint = lines.first { line in
             line.count >= 6 && (0...(line.count - 6)).contains { Array(line[$0..<$0 + 6]) == Array("option".utf8) }
         } ?? lines.first ?? []
+        let remedy = name == "systemd-run"
+            ? "install the one built for this systemd (./install.sh --backend systemd-run --plugin-only, "
+                + "which adds WithoutExpandEnv on systemd < 254, or your distribution's "
+                + "runas-backend-systemd-run package)"
+            : "install a backend this systemd can run (run0 needs systemd 256 or later), e.g. "
+                + "./install.sh --backend scopex --plugin-only"
         report(status == .exited(0), "\(path) accepts the options the \(name) backend passes",
-               fix: "it said \"\(visible(complaint))\": this backend was built for a newer systemd; "
-                   + "install the one built for this systemd (./install.sh --backend \(name) --plugin-only, "
-                   + "which adds WithoutExpandEnv on systemd < 254, or your distribution's "
-                   + "runas-backend-\(name) package)")
+               fix: "it said \"\(visible(complaint))\": this backend was built for a newer systemd; " + remedy)
     }
 
     private mutating func checkWheel() {

@@ -45,6 +45,7 @@ say installed "$(stat -c '%U:%G:%a' /usr/bin/runas)"
 say override "$(dpkg-statoverride --list /usr/bin/runas)"
 say conffiles "$(dpkg-query -W -f='${Conffiles}' runas | awk '{print $1}' | tr -d '\n')"
 say pam-file "$(grep -v '^#' /etc/pam.d/runas | tr '\n' ' ')"
+say pam-first "$(head -n 1 /etc/pam.d/runas)"
 say man-local "$(zcat /usr/share/man/man1/runas.1.gz | grep -c -e /usr/local/bin/runas -e /usr/local/lib/runas || true)"
 say man-paths "$(zcat /usr/share/man/man1/runas.1.gz | grep -o -e ' /usr/bin/runas$' -e ' /usr/lib/runas/backend.so$' | sort -u | tr -d ' ' | tr '\n' ' ')"
 say man-runasedit "$(readlink /usr/share/man/man1/runasedit.1.gz)"
@@ -152,7 +153,9 @@ class DebianPackageTests(InstalledPackagesCase, unittest.TestCase):
 
     def test_pam_file_is_a_conffile(self):
         self.assertEqual(self.fact("conffiles"), "/etc/pam.d/runas")
-        # The packaging's own file, whatever the build machine had.
+        # The packaging's own file (debian/runas.pam), not one install.sh
+        # made from the build machine's /etc/pam.d.
+        self.assertEqual(self.fact("pam-first"), "# /etc/pam.d/runas: the PAM service of runas (Debian's common stacks).")
         self.assertEqual(self.fact("pam-file"), "@include common-auth @include common-account "
                                                 "@include common-password @include common-session-noninteractive ")
 
@@ -225,6 +228,29 @@ class VersionTests(unittest.TestCase):
         with open(os.path.join(REPO, "debian/changelog")) as f:
             self.assertTrue(f.readline().startswith("runas (%s) " % core))
         self.assertTrue(any(os.path.basename(d) == "runas_%s_amd64.deb" % core for d in packages()))
+
+
+class ControlFieldTests(unittest.TestCase):
+    def field(self, name, deb_prefix):
+        deb = [d for d in packages() if os.path.basename(d).startswith(deb_prefix)][0]
+        return subprocess.run(["dpkg-deb", "-f", deb, name], capture_output=True, text=True, check=True).stdout.strip()
+
+    def test_backends_pre_depend_on_the_systemd_they_need(self):
+        # Was: "Depends: systemd" for whatever build, and run0's Depends
+        # let dpkg remove a working backend first.
+        self.assertEqual(self.field("Pre-Depends", "runas-backend-run0_"), "systemd (>= 256)")
+        # debian/changelog targets bookworm: the WithoutExpandEnv build,
+        # which any systemd runs.
+        self.assertEqual(self.field("Pre-Depends", "runas-backend-systemd-run_"), "systemd")
+        with tempfile.TemporaryDirectory() as tmp:
+            deb = [d for d in packages() if os.path.basename(d).startswith("runas-backend-systemd-run_")][0]
+            subprocess.run(["dpkg-deb", "-x", deb, tmp], check=True)
+            with open(os.path.join(tmp, "usr/lib/runas/backend.so"), "rb") as f:
+                self.assertNotIn(b"--expand-environment", f.read())
+        self.assertEqual(self.field("Pre-Depends", "runas-backend-scopex_"), "")
+
+    def test_the_core_names_the_default_backend_first(self):
+        self.assertTrue(self.field("Depends", "runas_").startswith("passwd, runas-backend-systemd-run | runas-backend, "))
 
 
 class HardeningTests(unittest.TestCase):
