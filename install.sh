@@ -55,8 +55,8 @@ options:
   --traits LIST     SwiftPM traits (SystemdRun, Run0, Scopex, PAM, WithoutExpandEnv;
                     "default" = SystemdRun); replaces the default set
   --backend NAME    systemd-run, run0 or scopex: build it and install it as the backend
-  --pam             authenticate through PAM (adds the PAM trait to the default
-                    set or to --backend's; with --traits, name PAM there)
+  --pam             authenticate through PAM (adds the PAM trait, to --traits
+                    too; alone it means the default backend with PAM)
   --build-only      build, install nothing
   --plugin-only     build and install only the backend(s); the installed core is untouched
   --pam-config      only install the PAM service file /etc/pam.d/runas (never
@@ -109,6 +109,20 @@ done
 
 case "$PREFIX" in /*) ;; *) die "PREFIX must be an absolute path, not '$PREFIX'" ;; esac
 case "$PREFIX" in *[!A-Za-z0-9/._+-]*) die "PREFIX may hold only letters, digits and / . _ + -, not '$PREFIX'" ;; esac
+# check_path NAME VALUE [bare]: the paths compiled in as C strings (bare:
+# a plain command name will do too).
+check_path() {
+    case "$2" in
+        ""|*[!A-Za-z0-9/._+-]*) die "$1 may hold only letters, digits and / . _ + -, not '$2'" ;;
+        /*) ;;
+        *) [ "${3:-}" = bare ] || die "$1 must be an absolute path, not '$2'" ;;
+    esac
+}
+check_path SYSTEMD_RUN_PATH "$SYSTEMD_RUN_PATH"
+check_path RUN0_PATH "$RUN0_PATH"
+check_path SYSTEMCTL_PATH "$SYSTEMCTL_PATH"
+check_path EDIT_TEMP_DIR "$EDIT_TEMP_DIR"
+check_path DEFAULT_EDITOR "$DEFAULT_EDITOR" bare
 case "$sanitize" in
     "") ;;
     address)
@@ -253,6 +267,9 @@ if $with_systemd_run && ! has_trait WithoutExpandEnv && [ -x "$SYSTEMD_RUN_PATH"
     fi
 fi
 
+if ! $build_only && $strip && ! command -v strip >/dev/null 2>&1; then
+    die "strip (binutils) is missing: install binutils, or pass --no-strip"
+fi
 if ! $build_only && [ -z "$DESTDIR" ] && [ "$(id -u)" != 0 ]; then
     die "installing a setuid-root program needs root: run as root, or use --build-only / DESTDIR"
 fi
@@ -314,16 +331,17 @@ embedded_flags() {
 # incremental builds) are left out, so that where the tree sits does not
 # change the binaries.
 build_flags() {
+    fortify="-Xcc -D_FORTIFY_SOURCE=2"
+    case " ${CPPFLAGS:-} ${CFLAGS:-} " in *_FORTIFY_SOURCE*) fortify="" ;; esac  # (the caller's level)
     echo "-Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now" \
-        "-Xcc -fstack-protector-strong -Xcc -D_FORTIFY_SOURCE=2 -Xcc -fstack-clash-protection" \
+        "-Xcc -fstack-protector-strong $fortify -Xcc -fstack-clash-protection" \
         "-Xswiftc -file-prefix-map -Xswiftc $PWD=. -Xcc -ffile-prefix-map=$PWD=." \
         "-Xswiftc -Xfrontend -Xswiftc -disable-incremental-llvm-codegen -Xswiftc -Xfrontend -Xswiftc -no-clang-module-breadcrumbs"
     set -f
     for w in ${CPPFLAGS:-} ${CFLAGS:-}; do printf ' -Xcc %s' "$w"; done
     for w in ${LDFLAGS:-}; do printf ' -Xswiftc -Xclang-linker -Xswiftc %s' "$w"; done
-    set +f
 }
-case "$PWD" in *" "*) die "the checkout's path has a blank in it ($PWD): the build flags cannot carry it" ;; esac
+case "$PWD" in *[!A-Za-z0-9/._+-]*) die "the checkout's path ($PWD) may hold only letters, digits and / . _ + -: the build flags carry it" ;; esac
 # build PRODUCT: every product is Embedded Swift, except a sanitized core
 # (ASan cannot instrument Embedded Swift): that is the full-runtime build of
 # the same sources, in a scratch of its own, with the toolchain's Swift
@@ -337,6 +355,8 @@ build() {
     fi
     # (A backend's SONAME is its own name, not the path SwiftPM built it at.)
     case "$1" in runas-backend-*) mode="$mode -Xlinker -soname=lib$1.so" ;; esac
+    # (unquoted on purpose: one word per flag; no globbing of them)
+    set -f
     swift build -c release --disable-local-rpath $mode $(build_flags) \
         -Xcc "-DRUNAS_BACKEND_PATH=\"$PREFIX/lib/runas/backend.so\"" \
         -Xcc "-DRUNAS_SYSTEMD_RUN_PATH=\"$SYSTEMD_RUN_PATH\"" \
@@ -346,6 +366,7 @@ build() {
         -Xcc "-DRUNAS_DEFAULT_EDITOR=\"$DEFAULT_EDITOR\"" \
         -Xcc "-DRUNAS_EDIT_TEMP_DIR=\"$EDIT_TEMP_DIR\"" \
         --product "$1"
+    set +f
 }
 $plugin_only || build runas
 for b in $built; do build "runas-backend-$b"; done
@@ -401,11 +422,11 @@ if $plugin_only; then
     say "installed $libdir/backend.so ($backend); $bindir/runas left as it is"
     exit 0
 fi
-# Setuid only where root owns the file: a stage built by another user gets
-# 0755 (a setuid file owned by the builder would let anyone run as them);
-# the package makes it root:wheel 4750.
+# Setuid only in a real installation: a DESTDIR stage gets 0755, and the
+# package makes it root:wheel 4750. (Built by another user, or under
+# fakeroot, a setuid file would be the builder's: anyone could run as them.)
 core_mode=4750
-if [ -n "$sanitize" ] || [ "$(id -u)" != 0 ]; then core_mode=0755; fi
+if [ -n "$sanitize" ] || [ -n "$DESTDIR" ] || [ "$(id -u)" != 0 ]; then core_mode=0755; fi
 put "$core" "$bindir/runas" $core_mode $group
 # runasedit: runas -e by another name (a relative link, so a staged tree
 # stays right wherever it is unpacked).

@@ -33,7 +33,9 @@ work="$PWD/.build/packaging/$format"
 copy_tree() {
     rm -rf "$work"
     mkdir -p "$1"
-    git ls-files -z -co --exclude-standard | xargs -0 cp -P --parents -t "$1"
+    git ls-files -z -co --exclude-standard >"$work/files" ||
+        { echo "packaging/build.sh: git cannot list this tree's files (not a git checkout, or not yours?)" >&2; exit 1; }
+    xargs -0 cp -P --parents -t "$1" <"$work/files"
 }
 mkdir -p "$out"
 case "$format" in
@@ -49,7 +51,7 @@ case "$format" in
         copy_tree "$work/src/runas-$version"
         mkdir -p "$top/SOURCES"
         tar -C "$work/src" -czf "$top/SOURCES/runas-$version.tar.gz" "runas-$version"
-        cp packaging/runas-system-auth.pam "$top/SOURCES/"
+        cp packaging/runas-system-auth.pam packaging/rpm/runas-suse.pam "$top/SOURCES/"
         # On a machine whose packages are not RPMs (Debian: the rpm
         # package), rpm's database knows none of the build dependencies.
         nodeps=""
@@ -65,8 +67,10 @@ case "$format" in
         cp "$top"/RPMS/*/*.rpm "$out"/
         ls "$out"/*.rpm ;;
     arch)
-        # makepkg refuses to run as root: as root, the build runs as nobody
-        # in a copy it owns.
+        # makepkg refuses to run as root: as root, the build runs as a uid
+        # that no account has (so nothing else runs as it, unlike nobody),
+        # in its own session (off root's terminal), with a clean
+        # environment, in a copy it owns.
         src="$work/build"
         copy_tree "$work/src/runas-$version"
         mkdir -p "$src"
@@ -77,15 +81,20 @@ case "$format" in
         nodeps=""
         pacman -Q glibc >/dev/null 2>&1 || nodeps=--nodeps
         if [ "$(id -u)" = 0 ]; then
+            builder=2100000000
+            while getent passwd "$builder" >/dev/null || getent group "$builder" >/dev/null; do
+                builder=$((builder + 1))
+            done
             mkdir -p "$work/home"
-            chown -R nobody "$work"
-            (cd "$src" && setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-                env HOME="$work/home" PATH="$PATH" makepkg --noconfirm $nodeps "$@")
+            chown -hR "$builder:$builder" "$work"
+            (cd "$src" && setsid -w setpriv --reuid="$builder" --regid="$builder" --clear-groups -- \
+                env -i HOME="$work/home" PATH="$PATH" LANG=C.UTF-8 makepkg --noconfirm $nodeps "$@" </dev/null)
+            pkill -KILL -U "$builder" 2>/dev/null || true
         else
             (cd "$src" && makepkg --noconfirm $nodeps "$@")
         fi
         rm -f "$out"/runas-*.pkg.tar.*
-        cp "$src"/*.pkg.tar.* "$out"/
+        cp -P "$src"/*.pkg.tar.* "$out"/   # (-P: a link the build left is copied as a link)
         ls "$out"/*.pkg.tar.* ;;
     *) echo "usage: packaging/build.sh deb|rpm|arch [--out DIR] [-- TOOL-OPTIONS]" >&2; exit 1 ;;
 esac

@@ -9,6 +9,7 @@
 #include "backend_posix.h"
 
 void backend_set_error_message(runas_error *error, const uint8_t *line, size_t length) {
+    if (line == NULL) line = (const uint8_t *)"", length = 0;
     int n = length < sizeof error->message ? (int)length : (int)sizeof error->message;
     /* (snprintf: its fortified form checks the size given against the
      * field's own and refuses %n; it truncates and terminates.) */
@@ -16,7 +17,7 @@ void backend_set_error_message(runas_error *error, const uint8_t *line, size_t l
     if (n < 0) n = 0, error->message[0] = 0;
     if ((size_t)n >= sizeof error->message) n = (int)sizeof error->message - 1;
     for (int i = 0; i < n; i++)
-        if (error->message[i] == '\n') error->message[i] = ' ';
+        if (error->message[i] == '\n' || error->message[i] == '\r') error->message[i] = ' ';
 }
 
 void backend_close_from(int lowfd) {

@@ -1,4 +1,4 @@
-// Run0Backend.swift: the run0 backend (systemd >= 256). run0 runs the
+// Run0Backend.swift: the run0 backend (systemd >= 257: --shell-prompt-prefix=). run0 runs the
 // command as a transient service on a new pseudo-terminal (or pipes) and
 // passes its exit status back. On a terminal it replaces runas; without one
 // runas stays its parent to pass signals on to the unit

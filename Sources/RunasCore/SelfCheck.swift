@@ -96,7 +96,7 @@ struct SelfCheck {
     ) {
         var words: [[UInt8]] = [Array(path.utf8)]
         var i = 0
-        while let option = options[i] {
+        while i < 64, let option = options[i] {  // (a sane backend lists a dozen)
             words.append(Array(String(cString: option).utf8))
             i += 1
         }
@@ -111,15 +111,25 @@ struct SelfCheck {
                    fix: "cannot run it: \(error.description)")
             return
         }
+        // At most 4 KiB, within 5 seconds (--version prints a few lines at
+        // once; a program stopped or stuck is killed, not waited for).
         var said: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 512)
+        var cutOff = false
+        let deadline = PasswordPrompt.monotonicMilliseconds() + 5000
         while said.count < 4096 {
+            let left = deadline - PasswordPrompt.monotonicMilliseconds()
+            var ready = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            if left <= 0 || poll(&ready, 1, Int32(left)) == 0 {
+                cutOff = true
+                break
+            }
             let n = (try? retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) } }) ?? 0
             if n <= 0 { break }
             said.append(contentsOf: chunk.prefix(n))
         }
         close(output)
-        if said.count >= 4096 { kill(pid, SIGKILL) }  // (not --version's few lines: do not wait on it)
+        if cutOff || said.count >= 4096 { kill(pid, SIGKILL) }
         let status = try? WaitStatus.wait(for: pid)
         let lines = said.split(separator: 10).map { Array($0) }
         let complaint = lines.first { line in
@@ -129,8 +139,13 @@ struct SelfCheck {
             ? "install the one built for this systemd (./install.sh --backend systemd-run --plugin-only, "
                 + "which adds WithoutExpandEnv on systemd < 254, or your distribution's "
                 + "runas-backend-systemd-run package)"
-            : "install a backend this systemd can run (run0 needs systemd 256 or later), e.g. "
+            : "install a backend this systemd can run (run0 needs systemd 257 or later), e.g. "
                 + "./install.sh --backend scopex --plugin-only"
+        if cutOff {
+            report(false, "\(path) accepts the options the \(name) backend passes",
+                   fix: "it did not answer within 5 seconds (\(path) OPTION... --version)")
+            return
+        }
         report(status == .exited(0), "\(path) accepts the options the \(name) backend passes",
                fix: "it said \"\(visible(complaint))\": this backend was built for a newer systemd; " + remedy)
     }

@@ -6,6 +6,7 @@ exit statuses, log lines. --help and --version are pinned here.
 import os
 import re
 import subprocess
+import time
 import unittest
 
 from harness import ALICE, BOB, CAROL, USERS, HERE, REPO, RUNAS, Sandbox, Terminal, user
@@ -344,6 +345,18 @@ class CheckFailureTests(unittest.TestCase):
                 argv = box.stub_record(backend, caller=True)["argv"]
                 checked = {a.split("=")[0] for a in argv[1:-1]}
                 self.assertEqual(used - checked, set(), (used, checked))
+
+    def test_a_program_that_does_not_answer_is_cut_off(self):
+        with Sandbox(backend="systemd-run") as box:
+            # (the stub's file, which the sandbox mounts over the real path)
+            with open(os.path.join(box.dir, "stubs/systemd-run"), "w") as f:
+                f.write("#!/bin/sh\nexec sleep 60\n")
+            started = time.monotonic()
+            r = box.run(ALICE, ["--check"])
+            self.assertLess(time.monotonic() - started, 30)
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn("FAIL  " + self.CHECK_OPTIONS % ("systemd-run", "systemd-run") +
+                          ": it did not answer within 5 seconds (/usr/bin/systemd-run OPTION... --version)\n", r.out)
 
     def test_scopex_has_no_program_to_ask(self):
         with Sandbox(backend="scopex") as box:

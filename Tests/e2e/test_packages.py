@@ -238,7 +238,7 @@ class ControlFieldTests(unittest.TestCase):
     def test_backends_pre_depend_on_the_systemd_they_need(self):
         # Was: "Depends: systemd" for whatever build, and run0's Depends
         # let dpkg remove a working backend first.
-        self.assertEqual(self.field("Pre-Depends", "runas-backend-run0_"), "systemd (>= 256)")
+        self.assertEqual(self.field("Pre-Depends", "runas-backend-run0_"), "systemd (>= 257)")
         # debian/changelog targets bookworm: the WithoutExpandEnv build,
         # which any systemd runs.
         self.assertEqual(self.field("Pre-Depends", "runas-backend-systemd-run_"), "systemd")
