@@ -85,10 +85,11 @@ case "$format" in
             while getent passwd "$builder" >/dev/null || getent group "$builder" >/dev/null; do
                 builder=$((builder + 1))
             done
-            mkdir -p "$work/home"
+            mkdir -p "$work/home" "$work/tmp"
             chown -hR "$builder:$builder" "$work"
             (cd "$src" && setsid -w setpriv --reuid="$builder" --regid="$builder" --clear-groups -- \
-                env -i HOME="$work/home" PATH="$PATH" LANG=C.UTF-8 makepkg --noconfirm $nodeps "$@" </dev/null)
+                env -i HOME="$work/home" TMPDIR="$work/tmp" PATH="$PATH" LANG=C.UTF-8 \
+                makepkg --noconfirm $nodeps "$@" </dev/null)
             pkill -KILL -U "$builder" 2>/dev/null || true
         else
             (cd "$src" && makepkg --noconfirm $nodeps "$@")
