@@ -183,6 +183,17 @@ def stub_text(name, log, systemd_version=257):
     return text.replace("@VERSION@", str(systemd_version)).replace("@LOG@", log).replace("@E2E@", HERE)
 
 
+def assert_hardened(case, path, what=None):
+    """hardening-check (devscripts) passes on the ELF file at path: PIE,
+    stack protector, fortified C calls, full RELRO, BIND_NOW. Control-flow
+    protection is not asked: Swift objects carry no IBT/SHSTK marks, and
+    the linker sets the property only when every object has it. Returns
+    what it printed."""
+    p = subprocess.run(["hardening-check", "--nocfprotection", path], capture_output=True, text=True)
+    case.assertEqual(p.returncode, 0, (what or path, p.stdout + p.stderr))
+    return p.stdout
+
+
 def stage_dir(core):
     """core: "shadow" or "pam" (or "noexpand": the WithoutExpandEnv build,
     made with install.sh --no-pty-default, scopex beside systemd-run)."""

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import REPO
+from harness import REPO, assert_hardened
 from test_packages import InstalledPackagesCase
 
 PKGS = os.environ.get("RUNAS_TEST_ARCH_PKGS", os.path.join(REPO, ".build", "packages"))
@@ -111,8 +111,7 @@ class ArchPackageTests(InstalledPackagesCase, unittest.TestCase):
                 path = os.path.join(tmp, "elf")
                 with open(path, "wb") as f:
                     f.write(subprocess.run(["bsdtar", "-xOf", pkg, member], capture_output=True, check=True).stdout)
-                p = subprocess.run(["hardening-check", "--nocfprotection", path], capture_output=True, text=True)
-                self.assertEqual(p.returncode, 0, (pkg, p.stdout))
+                assert_hardened(self, path, pkg)
 
     def test_versions_are_the_build_configurations(self):
         with open(os.path.join(REPO, "Sources/CRunasBuildConfig/include/runas_build_config.h")) as f:

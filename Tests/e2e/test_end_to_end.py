@@ -10,7 +10,7 @@ import re
 import subprocess
 import unittest
 
-from harness import ALICE, BOB, CAROL, USERS, HERE, REPO, Sandbox, stage_dir, backend_file, user
+from harness import ALICE, BOB, CAROL, USERS, HERE, REPO, Sandbox, stage_dir, backend_file, user, assert_hardened
 
 ROOT = USERS[0]
 NOBODY = USERS[4]
@@ -322,8 +322,7 @@ class ArtifactTests(unittest.TestCase):
         paths += [backend_file("shadow", b) for b in ("systemd-run", "run0", "scopex")]
         for path in paths:
             with self.subTest(path=path):
-                p = subprocess.run(["hardening-check", "--nocfprotection", path], capture_output=True, text=True)
-                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                assert_hardened(self, path)
 
     def test_only_scopex_carries_the_pty_code(self):
         # The pty and the signal relay live in ScopexSupport, which only

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import HERE, REPO, default_signals, make_hash, stub_text
+from harness import HERE, REPO, assert_hardened, default_signals, make_hash, stub_text
 
 DEBS = os.environ.get("RUNAS_TEST_DEBS", os.path.join(REPO, ".build", "packages"))
 SCRIPT = r"""
@@ -273,12 +273,10 @@ class HardeningTests(unittest.TestCase):
                             if f.read(4) != b"\x7fELF":
                                 continue
                         checked.append(os.path.relpath(path, tmp))
-                        p = subprocess.run(["hardening-check", "--nocfprotection", path],
-                                           capture_output=True, text=True)
-                        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-                        self.assertIn("Read-only relocations: yes", p.stdout)
-                        self.assertIn("Immediate binding: yes", p.stdout)
-                        self.assertIn("Fortify Source functions: yes", p.stdout)
+                        said = assert_hardened(self, path)
+                        self.assertIn("Read-only relocations: yes", said)
+                        self.assertIn("Immediate binding: yes", said)
+                        self.assertIn("Fortify Source functions: yes", said)
             self.assertEqual(len(checked), 4, checked)
 
     def test_debug_symbols_are_split_into_dbgsym_packages(self):

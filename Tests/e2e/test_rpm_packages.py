@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import REPO
+from harness import REPO, assert_hardened
 from test_packages import InstalledPackagesCase
 
 RPMS = os.environ.get("RUNAS_TEST_RPMS", os.path.join(REPO, ".build", "packages"))
@@ -161,9 +161,7 @@ class RPMLintTests(unittest.TestCase):
                 cpio = subprocess.run(["rpm2cpio", rpm], capture_output=True, check=True).stdout
                 subprocess.run(["cpio", "-idm", "--quiet"], input=cpio, cwd=root, check=True)
                 member = "usr/lib/runas/backend.so" if "-backend-" in rpm else "usr/bin/runas"
-                p = subprocess.run(["hardening-check", "--nocfprotection", os.path.join(root, member)],
-                                   capture_output=True, text=True)
-                self.assertEqual(p.returncode, 0, (rpm, p.stdout))
+                assert_hardened(self, os.path.join(root, member), rpm)
 
     def test_the_spec_versions_are_the_build_configurations(self):
         with open(os.path.join(REPO, "Sources/CRunasBuildConfig/include/runas_build_config.h")) as f:
