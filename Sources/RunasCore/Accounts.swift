@@ -17,23 +17,20 @@ public struct GroupEntry: Equatable, Sendable {
     public var members: [String]
 }
 
-public enum Accounts {
-    public static func user(uid: UInt32) -> Account? {
-        lookup { pw, buf, size, result in getpwuid_r(uid, pw, buf, size, result) }
-    }
+/// The user and group databases as runas reads them: the system's
+/// (`Accounts`, through NSS), or a table of a unit test's own, so the rules
+/// that turn -u and -g into ids can be tested over every option without
+/// touching the machine's files.
+public protocol AccountDatabase {
+    static func user(uid: UInt32) -> Account?
+    static func user(named name: String) -> Account?
+    static func group(gid: UInt32) -> GroupEntry?
+    static func group(named name: String) -> GroupEntry?
+    /// The groups `account` belongs to, primary group first.
+    static func groups(of account: Account) -> [UInt32]
+}
 
-    public static func user(named name: String) -> Account? {
-        lookup { pw, buf, size, result in getpwnam_r(name, pw, buf, size, result) }
-    }
-
-    public static func group(gid: UInt32) -> GroupEntry? {
-        lookupGroup { gr, buf, size, result in getgrgid_r(gid, gr, buf, size, result) }
-    }
-
-    public static func group(named name: String) -> GroupEntry? {
-        lookupGroup { gr, buf, size, result in getgrnam_r(name, gr, buf, size, result) }
-    }
-
+extension AccountDatabase {
     /// -u: a name is looked up as a name; a name made only of digits that
     /// is nobody's name is then tried as a uid (doas's rule); "#N" and such
     /// a number must be an assigned uid.
@@ -49,6 +46,26 @@ public enum Accounts {
         case .name(let n): group(named: n) ?? IdSpec.plainNumber(n).flatMap { group(gid: $0) }
         case .id(let id): group(gid: id)
         }
+    }
+}
+
+extension Accounts: AccountDatabase {}
+
+public enum Accounts {
+    public static func user(uid: UInt32) -> Account? {
+        lookup { pw, buf, size, result in getpwuid_r(uid, pw, buf, size, result) }
+    }
+
+    public static func user(named name: String) -> Account? {
+        lookup { pw, buf, size, result in getpwnam_r(name, pw, buf, size, result) }
+    }
+
+    public static func group(gid: UInt32) -> GroupEntry? {
+        lookupGroup { gr, buf, size, result in getgrgid_r(gid, gr, buf, size, result) }
+    }
+
+    public static func group(named name: String) -> GroupEntry? {
+        lookupGroup { gr, buf, size, result in getgrnam_r(name, gr, buf, size, result) }
     }
 
     /// The groups `account` belongs to in the group database, primary

@@ -10,21 +10,6 @@
 import CRunasLibc
 import SystemEdge
 
-struct Identity {
-    var uid: uid_t
-    var gid: gid_t
-    var groups: [gid_t]
-
-    /// The caller as this process started: real ids, and the supplementary
-    /// groups a setuid start leaves as they were.
-    static func caller() -> Identity {
-        let n = getgroups(0, nil)
-        var list = [gid_t](repeating: 0, count: Int(max(n, 0)))
-        let got = list.withUnsafeMutableBufferPointer { getgroups(n, $0.baseAddress) }
-        return Identity(uid: getuid(), gid: getgid(), groups: Array(list.prefix(Int(max(got, 0)))))
-    }
-}
-
 enum ActingIdentity {
     /// Runs `body` with `who`'s effective ids and groups, then restores
     /// root and the groups the process had.

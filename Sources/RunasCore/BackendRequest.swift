@@ -8,8 +8,10 @@ import SystemEdge
 public struct CommandPlan {
     public var caller: Account
     public var target: Account
+    /// -g's group (its name goes to the backend) and the ids the command
+    /// gets (Identity.forCommand): the backend installs these, nothing else.
     public var group: GroupEntry
-    public var groups: [UInt32]
+    var credentials: Identity
     public var commandPath: [UInt8]
     public var argv: [[UInt8]]
     public var environment: [(name: String, value: [UInt8])]
@@ -23,8 +25,9 @@ public struct CommandPlan {
 enum BackendRequest {
     static func make(_ plan: CommandPlan) -> UnsafeMutablePointer<runas_request> {
         let request = UnsafeMutablePointer<runas_request>.allocate(capacity: 1)
-        let groups = UnsafeMutablePointer<UInt32>.allocate(capacity: max(plan.groups.count, 1))
-        for (i, g) in plan.groups.enumerated() { groups[i] = g }
+        let ids = plan.credentials
+        let groups = UnsafeMutablePointer<UInt32>.allocate(capacity: max(ids.groups.count, 1))
+        for (i, g) in ids.groups.enumerated() { groups[i] = g }
         request.initialize(to: runas_request(
             magic: RUNAS_BACKEND_MAGIC,
             abi_major: UInt16(RUNAS_BACKEND_ABI_MAJOR),
@@ -33,10 +36,10 @@ enum BackendRequest {
             flags: plan.flags,
             invoking: user(plan.caller),
             target: user(plan.target),
-            target_gid: plan.group.gid,
+            target_gid: ids.gid,
             target_group_name: cString(Array(plan.group.name.utf8)),
             groups: UnsafePointer(groups),
-            ngroups: plan.groups.count,
+            ngroups: ids.groups.count,
             command_path: cString(plan.commandPath),
             argv: list(plan.argv),
             envp: list(plan.environment.map { Array($0.name.utf8) + [UInt8(ascii: "=")] + $0.value }),

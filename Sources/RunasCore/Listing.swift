@@ -20,7 +20,7 @@ enum Listing {
             writeAll(1, "\(subject.name) may not use runas (\(standing.reason))\n")
             return 1
         }
-        _ = try Policy.resolveTarget(o, caller: subject)  // -u/-g must name real accounts
+        _ = try Policy.resolveTarget(o, caller: subject, callerGroups: [], in: Accounts.self)  // -u/-g must name real accounts
         let backend = try BackendLoader.load()
         if !o.command.isEmpty {
             // No password was asked: look the command up with the caller's

@@ -43,31 +43,44 @@ public enum Policy {
         }
     }
 
-    /// -u (default root; the caller with -g alone, as sudo does) and -g
-    /// (default the target's primary group).
-    static func resolveTarget(_ o: Options, caller: Account) throws(Failure) -> (Account, GroupEntry) {
+    /// The account a command runs as, its group, and the ids it gets.
+    struct Target: Equatable {
+        var account: Account
+        var group: GroupEntry
+        var credentials: Identity
+    }
+
+    /// -u (default root; the caller with -g alone, as sudo does), -g
+    /// (default the target's primary group) and -P (the caller's own
+    /// supplementary groups, `callerGroups`), looked up in `database`.
+    static func resolveTarget<Database: AccountDatabase>(
+        _ o: Options, caller: Account, callerGroups: [UInt32], in database: Database.Type
+    ) throws(Failure) -> Target {
         let target: Account
         if let u = o.user {
-            guard let a = Accounts.resolveUser(try IdSpec.parse(u, what: "user")) else {
+            guard let a = database.resolveUser(try IdSpec.parse(u, what: "user")) else {
                 throw Failure("unknown user: \(visible(u))")
             }
             target = a
         } else if o.group != nil {
             target = caller
         } else {
-            guard let root = Accounts.user(uid: 0) else { throw Failure("unknown user: root") }
+            guard let root = database.user(uid: 0) else { throw Failure("unknown user: root") }
             target = root
         }
         let group: GroupEntry
         if let g = o.group {
-            guard let entry = Accounts.resolveGroup(try IdSpec.parse(g, what: "group")) else {
+            guard let entry = database.resolveGroup(try IdSpec.parse(g, what: "group")) else {
                 throw Failure("unknown group: \(visible(g))")
             }
             group = entry
         } else {
-            group = Accounts.group(gid: target.gid)
+            group = database.group(gid: target.gid)
                 ?? GroupEntry(name: String(target.gid), gid: target.gid, members: [])
         }
-        return (target, group)
+        let credentials = Identity.forCommand(
+            account: target, gid: group.gid, accountGroups: o.preserveGroups ? [] : database.groups(of: target),
+            preserveGroups: o.preserveGroups, callerGroups: callerGroups)
+        return Target(account: target, group: group, credentials: credentials)
     }
 }

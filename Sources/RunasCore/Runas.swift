@@ -123,8 +123,7 @@ public enum Runas {
                                      staysWithCaller: true, session: false, environment: environment)
         login.finish()
         SystemLog.success()
-        EditSession.run(paths, target: Identity(uid: target.account.uid, gid: target.group.gid, groups: target.groups),
-                        editor: editor, environment: environment)
+        EditSession.run(paths, target: target.credentials, editor: editor, environment: environment)
     }
 
     /// Who and what the log lines name, as far as known now.
@@ -139,22 +138,15 @@ public enum Runas {
                 : options.command.isEmpty ? Array("(shell)".utf8) : Array(options.command.joined(separator: [UInt8(ascii: " ")])))
     }
 
-    /// The account the command runs as, its group, and every gid it gets.
-    struct Target {
-        var account: Account
-        var group: GroupEntry
-        var groups: [UInt32]
-    }
+    typealias Target = Policy.Target
 
-    /// Step 4.
+    /// Step 4: the target, and the ids its command gets (once, for all).
     static func resolveTarget(_ options: Options, caller: Account) throws(Failure) -> Target {
-        let (account, group) = try Policy.resolveTarget(options, caller: caller)
-        SystemLog.subject?.target = account.name
-        if options.group != nil { SystemLog.subject?.group = group.name }
-        // -P: the caller's own supplementary groups instead of the target's.
-        let groups = options.preserveGroups ? Identity.caller().groups
-            : [group.gid] + Accounts.groups(of: account).filter { $0 != group.gid }
-        return Target(account: account, group: group, groups: groups)
+        let target = try Policy.resolveTarget(options, caller: caller, callerGroups: Identity.caller().groups,
+                                              in: Accounts.self)
+        SystemLog.subject?.target = target.account.name
+        if options.group != nil { SystemLog.subject?.group = target.group.name }
+        return target
     }
 
     /// Step 5 (a refusal is logged as the backend's).
@@ -166,14 +158,15 @@ public enum Runas {
         }
     }
 
-    /// Step 6. `staysWithCaller`: see needsPassword; `session`: a PAM
+    /// Step 6. `staysWithCaller`: see PasswordRule; `session`: a PAM
     /// session could be held around the command.
     static func authenticate(
         _ options: Options, caller: Account, target: Target, tty: String?,
         staysWithCaller: Bool, session: Bool, environment: [[UInt8]]
     ) throws(Failure) -> AuthenticatedCaller {
-        let needed = needsPassword(caller: caller, target: target.account, groups: target.groups,
-                                   staysWithCaller: staysWithCaller)
+        let needed = PasswordRule.needsPassword(
+            command: target.credentials, account: target.account.name, caller: caller,
+            held: Identity.heldGroups(), staysWithCaller: staysWithCaller)
         return try Authenticator.authenticate(AuthenticationContext(
             caller: caller,
             source: needed ? try passwordSource(options, environment: environment) : .terminal,
@@ -216,7 +209,7 @@ public enum Runas {
                                  usePty: usePty, mustOutliveCommand: login.mustFinish,
                                  callerCanSignalTarget: caller.uid == 0 || account.uid == caller.uid)
         return CommandPlan(
-            caller: caller, target: account, group: target.group, groups: target.groups,
+            caller: caller, target: account, group: target.group, credentials: target.credentials,
             commandPath: path, argv: argv, environment: env,
             pamEnvironment: pamEnvironment.isEmpty ? nil : pamEnvironment,
             cwd: directory, flags: flags)
@@ -278,26 +271,6 @@ public enum Runas {
         let backend = try BackendLoader.load()
         writeAll(1, "backend: \(backend.name) \(backend.version) (ABI \(backend.abi)) at \(backend.path)\n")
         exit(0)
-    }
-
-    /// Root is never asked. Anyone else is asked unless the run gains
-    /// nothing: the target is the caller's own account (not another entry
-    /// sharing its uid), every group the command gets is one this process
-    /// already has, and the command stays runas's own child in the
-    /// caller's session (a backend that waits for it: a service manager
-    /// would start it as a system service, outside the caller's limits;
-    /// -e runs nothing as the target at all).
-    static func needsPassword(caller: Account, target: Account, groups: [UInt32], staysWithCaller: Bool) -> Bool {
-        if caller.uid == 0 { return false }
-        if target.uid != caller.uid || target.name != caller.name { return true }
-        if !staysWithCaller { return true }
-        let held = heldGroups()
-        return !groups.allSatisfy { held.contains($0) }
-    }
-
-    /// The real and effective gid and the supplementary groups of this process.
-    static func heldGroups() -> [UInt32] {
-        [getgid(), getegid()] + Identity.caller().groups
     }
 
     /// -C N: the descriptors from 3 to N-1 that are open, up to the soft
