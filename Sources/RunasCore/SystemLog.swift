@@ -57,19 +57,32 @@ public enum SystemLog {
     /// In every field before COMMAND= a ";" is written "\x3b": a value the
     /// caller chose (a -D, a -u as typed, an assignment) must not be able
     /// to forge the fields after it, in this record or the first of many.
+    /// In every field after the reason, and in the command, a "\" is
+    /// written "\x5c", so each "\" there starts an escape runas wrote: a
+    /// typed "a\x3bb" or "\x1b" cannot pass for a ";" or an ESC. (The
+    /// reason is runas's own words; a value quoted in it went through
+    /// visible() already, and the fields after it give it exactly.)
     public static func line(_ s: LogSubject, reason: String?) -> [UInt8] {
         let tty = s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
         var out = Array("\(s.user) : ".utf8)
-        if let reason { out += field(Array(reason.utf8)) + Array(" ; ".utf8) }
+        if let reason { out += semicolonsEscaped(Array(reason.utf8)) + Array(" ; ".utf8) }
         out += Array("TTY=".utf8) + field(Array(tty.utf8)) + Array(" ; PWD=".utf8) + field(s.cwd)
         out += Array(" ; USER=".utf8) + field(Array(s.target.utf8)) + Array(" ; ".utf8)
         if let group = s.group { out += Array("GROUP=".utf8) + field(Array(group.utf8)) + Array(" ; ".utf8) }
         if let environment = s.environment { out += Array("ENV=".utf8) + field(environment) + Array(" ; ".utf8) }
-        return out + Array("COMMAND=".utf8) + s.command
+        return out + Array("COMMAND=".utf8) + backslashesEscaped(s.command)
     }
 
     static func field(_ value: [UInt8]) -> [UInt8] {
+        semicolonsEscaped(backslashesEscaped(value))
+    }
+
+    static func semicolonsEscaped(_ value: [UInt8]) -> [UInt8] {
         value.flatMap { $0 == UInt8(ascii: ";") ? Array("\\x3b".utf8) : [$0] }
+    }
+
+    static func backslashesEscaped(_ value: [UInt8]) -> [UInt8] {
+        value.flatMap { $0 == UInt8(ascii: "\\") ? Array("\\x5c".utf8) : [$0] }
     }
 
     /// The (escaped) line as syslog records of at most maximumLength

@@ -70,6 +70,19 @@ private func parse(_ words: [String]) throws -> Options {
         #expect(text(noTTY, nil).contains("TTY=unknown ;"))
     }
 
+    /// A typed escape and the byte it names log differently: "\\" is
+    /// "\\x5c" in every field and in the command.
+    @Test func backslashesAreEscapedSoEscapesCannotBeForged() {
+        func logged(_ value: String) -> String {
+            text(LogSubject(user: "alice", tty: nil, cwd: Array("/".utf8), target: "root",
+                            environment: Array("X=\(value)".utf8), command: Array("printf \(value)".utf8)), nil)
+        }
+        #expect(logged("a;b") == "alice : TTY=unknown ; PWD=/ ; USER=root ; ENV=X=a\\x3bb ; COMMAND=printf a;b")
+        #expect(logged("a\\x3bb") ==
+                "alice : TTY=unknown ; PWD=/ ; USER=root ; ENV=X=a\\x5cx3bb ; COMMAND=printf a\\x5cx3bb")
+        #expect(logged("\u{1b}") != logged("\\x1b"))
+    }
+
     /// Issue 14: a line too long for one record goes on in more records;
     /// nothing is cut off, whatever the caller makes long.
     @Test func longLinesGoOnInMoreRecordsSplitAtSpaces() {

@@ -90,6 +90,21 @@ class LoggingScenarios:
                                  "COMMAND=/usr/bin/printf a\\x0ab\\x1b[31m\\x09c")
         self.assertNotIn(b"\n", m.raw.rstrip(b"\n"))
 
+    def test_a_backslash_is_escaped_so_escapes_cannot_be_forged(self):
+        # A real ";" (and a real ESC) against their escapes typed literally:
+        # each must log differently, so every "\" in a log line starts an
+        # escape runas wrote.
+        for value in ("a;b", "a\\x3bb", "a\x1bb", "a\\x1bb"):
+            r = self.box.run(ALICE, ["-S", "--env", "X=" + value, "printf", value], stdin=ALICE.password + "\n")
+            self.assertEqual(r.rc, 0, r)
+        lines = self.box.runas_log()
+        self.assertEqual(lines, [
+            "alice : TTY=unknown ; PWD=/ ; USER=root ; ENV=X=a\\x3bb ; COMMAND=/usr/bin/printf a;b",
+            "alice : TTY=unknown ; PWD=/ ; USER=root ; ENV=X=a\\x5cx3bb ; COMMAND=/usr/bin/printf a\\x5cx3bb",
+            "alice : TTY=unknown ; PWD=/ ; USER=root ; ENV=X=a\\x1bb ; COMMAND=/usr/bin/printf a\\x1bb",
+            "alice : TTY=unknown ; PWD=/ ; USER=root ; ENV=X=a\\x5cx1bb ; COMMAND=/usr/bin/printf a\\x5cx1bb"])
+        self.assertEqual(len(set(lines)), 4)
+
     def test_long_lines_go_on_in_bounded_records(self):
         r = self.box.run(ALICE, ["-S", "echo", "y" * 20000], stdin=ALICE.password + "\n")
         self.assertEqual(r.rc, 0, r)
