@@ -86,11 +86,10 @@ public enum Runas {
     }
 
     /// Step 2. Without root, nothing below can work, and the first thing
-    /// to fail (the shadow file, PAM) would name the wrong problem.
+    /// to fail (the shadow file, PAM) would name the wrong problem; a
+    /// "root" of a user namespace would be taken for the real one.
     static func identifyCaller() throws(Failure) -> Account {
-        guard geteuid() == 0 else {
-            throw Failure("runas must be owned by root and have the setuid bit")
-        }
+        if let problem = SetuidStart.problem() { throw problem }
         guard let caller = Accounts.user(uid: getuid()) else {
             throw Failure("you (uid \(getuid())) are not in the user database")
         }

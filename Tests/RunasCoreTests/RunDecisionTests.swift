@@ -82,3 +82,13 @@ import SystemEdge
         #expect(WaitStatus((19 << 8) | 0x7f) == .stopped(19))
     }
 }
+
+@Suite struct SetuidStartTests {
+    @Test func onlyTheIdentityMapIsTheInitialUserNamespace() {
+        #expect(SetuidStart.isInitialUserNamespace(uidMap: Array("         0          0 4294967295\n".utf8)))
+        #expect(!SetuidStart.isInitialUserNamespace(uidMap: Array("         0       2001          1\n".utf8)))
+        #expect(!SetuidStart.isInitialUserNamespace(uidMap: Array("0 0 4294967295\n1 1 1\n".utf8)))
+        #expect(!SetuidStart.isInitialUserNamespace(uidMap: Array("0 0 65536\n".utf8)))
+        #expect(!SetuidStart.isInitialUserNamespace(uidMap: []))
+    }
+}

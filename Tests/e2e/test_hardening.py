@@ -530,6 +530,48 @@ class BrokenInstallTests(unittest.TestCase):
                 self.check(core, give_to_alice)
 
 
+class NotReallyRootTests(unittest.TestCase):
+    """Where the kernel ignores the setuid bit, runas says why, by name,
+    and runs nothing. In a user namespace of the caller's own, runas saw
+    uid 0 and euid 0 and took the caller for root (logging "root : ...")."""
+
+    def check(self, box, r, message):
+        self.assertEqual((r.rc, r.out, r.err), (1, "", "runas: %s\n" % message), r)
+        self.assertEqual(box.runas_log(), [])
+
+    def test_in_a_user_namespace_of_the_callers_own(self):
+        for core in ("shadow", "pam"):
+            with self.subTest(core=core), Sandbox(core=core) as box:
+                r = box.run(ALICE, ["-r", RUNAS, "-n", "id", "-u"], program="/usr/bin/unshare")
+                self.check(box, r, "runas is not really root here: it runs in a user namespace, "
+                                   "where its setuid bit gives no root")
+                # Control: outside it, the same run is an ordinary refusal.
+                r = box.run(ALICE, ["-n", "id", "-u"])
+                self.assertEqual((r.rc, r.err), (1, "runas: a password is required\n"), r)
+
+    def test_with_no_new_privs(self):
+        with Sandbox() as box:
+            r = box.run(ALICE, ["--no-new-privs", RUNAS, "-S", "id"], stdin=ALICE.password + "\n",
+                        program="/usr/bin/setpriv")
+            self.check(box, r, "runas cannot become root: this process has no_new_privs set, "
+                               "so the kernel ignored runas's setuid bit")
+
+    def test_on_a_nosuid_mount(self):
+        with Sandbox() as box:
+            # Inside the sandbox's namespace, as root: /usr/local (a tmpfs of
+            # the sandbox's) remounted nosuid, then alice runs runas.
+            script = box.write_script("nosuid.sh", (
+                "#!/bin/sh\nset -e\nmount -o remount,nosuid /usr/local\n"
+                "exec setpriv --reuid=%d --regid=%d --init-groups -- /usr/bin/env %s -S id\n")
+                % (ALICE.uid, ALICE.gid, RUNAS))
+            p = subprocess.run(box.command(ROOT, [], program=script), input=(ALICE.password + "\n").encode(),
+                               capture_output=True, timeout=60, cwd="/", env=box.environment(ALICE))
+            r = (p.returncode, p.stdout.decode(), p.stderr.decode())
+            self.assertEqual(r, (1, "", "runas: runas cannot become root: its file system is mounted nosuid, "
+                                        "so the kernel ignored its setuid bit\n"), r)
+            self.assertEqual(box.runas_log(), [])
+
+
 # -- 12. PAM: root and a broken auth stack ---------------------------------------
 
 class PAMRootNotLockedOutTests(Case):

@@ -33,6 +33,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -68,6 +69,11 @@ static const mode_t libc_s_ifdir = S_IFDIR;
 static const mode_t libc_s_ifchr = S_IFCHR;
 static const mode_t libc_s_iflnk = S_IFLNK;
 static const mode_t libc_s_isuid = S_ISUID;
+
+/* Why a setuid start may have given no root: no_new_privs (prctl is
+ * variadic), and the nosuid mount flag of statvfs (an enum in glibc). */
+static inline int libc_no_new_privs(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0); }
+static const unsigned long libc_st_nosuid = ST_NOSUID;
 
 /* The process environment (environ is a plain global in C). */
 static inline char **libc_environ(void) { return environ; }
