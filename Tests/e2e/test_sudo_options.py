@@ -232,6 +232,43 @@ open(sys.argv[1], "w").write(" ".join(res) + "\\n")
         self.assertEqual(r.rc, 0, r.out)
         self.assertEqual(self.wait_for(out, "\n"), "flags=%d no-ctty tiocsti-refused read-refused\n" % os.O_WRONLY)
 
+    PROBE = '''#!/usr/bin/python3
+import fcntl, os, struct, sys, termios
+res = ["fd1=" + os.readlink("/proc/self/fd/1"), "fd2=" + os.readlink("/proc/self/fd/2")]
+for fd in (1, 2):
+    for name, call in (("tcsetattr", lambda: termios.tcsetattr(fd, termios.TCSANOW, termios.tcgetattr(fd))),
+                       ("tcflush", lambda: termios.tcflush(fd, termios.TCIFLUSH)),
+                       ("tcflow", lambda: termios.tcflow(fd, termios.TCOOFF)),
+                       ("winsize", lambda: fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 5, 5, 0, 0)))):
+        try:
+            call(); res.append("%s(%d)" % (name, fd))
+        except (OSError, termios.error):
+            pass
+open(sys.argv[1], "w").write(" ".join(res) + "\\n")
+'''
+
+    def test_another_users_command_gets_no_hold_on_the_terminal(self):
+        # With the terminal write-only, a hostile background command could
+        # still turn echo on for the next password prompt, disable Ctrl-C,
+        # flush typeahead or stop output. So another user's command gets
+        # /dev/null instead, and runas says so once.
+        out = os.path.join(self.box.shared, "probe")
+        probe = self.box.write_script("probe.py", self.PROBE)
+        r = self.box.run_on_terminal(ROOT, ["-b", "-u", "nobody", probe, out])
+        self.assertEqual(r.rc, 0, r.out)
+        self.assertEqual(self.wait_for(out, "\n"), "fd1=/dev/null fd2=/dev/null\n")
+        self.assertEqual(r.out.count("runas: warning: -b: the command's output to your terminal is discarded: "
+                                     "another user's background command gets no hold on your terminal "
+                                     "(redirect its output to keep it)"), 1, r.out)
+
+    def test_your_own_background_command_still_writes_to_the_terminal(self):
+        out = os.path.join(self.box.shared, "probe")
+        probe = self.box.write_script("probe.py", self.PROBE)
+        r = self.box.run_on_terminal(ROOT, ["-b", probe, out])
+        self.assertEqual(r.rc, 0, r.out)
+        self.assertRegex(self.wait_for(out, "\n"), r"^fd1=/dev/pts/\d+ fd2=/dev/pts/\d+ ")
+        self.assertNotIn("discarded", r.out)
+
     def test_b_takes_no_pty_and_no_edit(self):
         r = self.box.run(ALICE, ["-b", "--pty", "true"])
         self.assertEqual((r.rc, r.err), (1, "runas: -b and --pty cannot be used together" + HINT + "\n"))
