@@ -49,7 +49,10 @@ public enum PasswordPrompt {
         writeAll(2, text)
     }
 
-    private static func readFromTerminal(fd: Int32, prompt: String, echo: Bool) throws(Failure) -> Secret? {
+    /// (`timeout`: the unit test's shorter wait; a run always has the default.)
+    static func readFromTerminal(
+        fd: Int32, prompt: String, echo: Bool, timeout: Int32 = timeoutMilliseconds
+    ) throws(Failure) -> Secret? {
         while true {
             var saved = termios()
             guard tcgetattr(fd, &saved) == 0 else {
@@ -80,7 +83,7 @@ public enum PasswordPrompt {
             writeAll(fd, prompt)
             let outcome: LineOutcome
             do {
-                outcome = try readLine(fd: fd)
+                outcome = try readLine(fd: fd, timeout: timeout)
             } catch {
                 restore(fd, &saved, discardInput: true, echoNewline: !echo)
                 runas_prompt_signals_release(0)

@@ -202,6 +202,50 @@ private func parse(_ words: [String]) throws -> Options {
     }
 }
 
+/// The sudo-rs GHSA-q428 class: a prompt that times out must not leave the
+/// half-typed password in the terminal's input for the shell to read next.
+/// (A signal at the prompt is the end-to-end tests' part, on a real
+/// terminal: test_authentication.py. The 5-minute timeout is tested here,
+/// on a real pseudo-terminal, with a shorter wait.)
+@Suite struct PromptTimeoutTests {
+    @Test func aTimedOutPromptLeavesNothingTypedAndEchoOn() throws {
+        let master = posix_openpt(O_RDWR | O_NOCTTY)
+        #expect(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
+        let slave = libc_open(ptsname(master), O_RDWR | O_NOCTTY, 0)
+        #expect(slave >= 0)
+        defer { close(slave); close(master) }
+        // Typed after the prompt appeared (the prompt flushes what came before).
+        // A child types once the prompt shows (it is written after the
+        // typeahead flush), so nothing but read, write and _exit runs after
+        // fork, and no timing is assumed.
+        let typed = Array("half-typed".utf8)
+        var shown = [UInt8](repeating: 0, count: 64)
+        let typer = fork()
+        if typer == 0 {
+            var got = 0
+            while got < 10 {   // "Password: "
+                let n = shown.withUnsafeMutableBytes { read(master, $0.baseAddress! + got, 64 - got) }
+                if n <= 0 { _exit(1) }
+                got += n
+            }
+            _ = typed.withUnsafeBytes { write(master, $0.baseAddress!, $0.count) }
+            _exit(0)
+        }
+        #expect(throws: Failure("timed out reading the password")) {
+            try PasswordPrompt.readFromTerminal(fd: slave, prompt: "Password: ", echo: false, timeout: 300)
+        }
+        var status: Int32 = 0
+        #expect(waitpid(typer, &status, 0) == typer && status == 0)
+        var settings = termios()
+        #expect(tcgetattr(slave, &settings) == 0 && settings.c_lflag & tcflag_t(ECHO) != 0)
+        // What the shell would read next: only what is typed now.
+        _ = Array("next\n".utf8).withUnsafeBytes { write(master, $0.baseAddress!, $0.count) }
+        var line = [UInt8](repeating: 0, count: 64)
+        let n = read(slave, &line, 64)
+        #expect(String(decoding: line.prefix(max(n, 0)), as: UTF8.self) == "next\n")
+    }
+}
+
 @Suite struct BackendRecordTests {
     func record(size: Int, flags: UInt32) -> UnsafeMutablePointer<runas_backend> {
         let p = UnsafeMutablePointer<runas_backend>.allocate(capacity: 1)
