@@ -95,7 +95,7 @@ echo "== real systemd tier (Tests/systemd)"
 echo "== end-to-end tests against the AddressSanitizer core"
 RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage-asan" exec "$python" -m unittest ${RUNAS_E2E_ASAN_TESTS:-\
     test_authentication test_cli test_edit test_hardening test_logging test_no_password_matrix test_pam \
-    test_process_model test_scopex \
+    test_peer_advisories test_process_model test_scopex \
     test_sudo_options test_unit_signals \
     test_end_to_end.ScopexTests test_end_to_end.SystemdRunTests \
     test_end_to_end.SystemdRunWithoutExpandEnvTests test_end_to_end.Run0Tests \
