@@ -54,7 +54,8 @@ struct SelfCheck {
     }
 
     /// Is this binary setuid root, owned by root, not writable by others,
-    /// and did the kernel honour the setuid bit (not a nosuid mount)?
+    /// and did the kernel honour the setuid bit (SetuidStart: not a nosuid
+    /// mount, no no_new_privs, not in a user namespace)?
     private mutating func checkBinary() {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
@@ -69,8 +70,8 @@ struct SelfCheck {
                fix: "chown root:wheel \(path) && chmod 4750 \(path) (install.sh does this)")
         report(st.isRootOwnedAndOnlyRootWritable, "\(path) is writable only by root",
                fix: "chmod go-w \(path)")
-        report(geteuid() == 0, "runas runs with effective uid 0",
-               fix: "the file system holding \(path) may be mounted nosuid; install runas elsewhere")
+        let problem = SetuidStart.problem()
+        report(problem == nil, "runas runs as the machine's root (effective uid 0)", fix: problem?.message ?? "")
     }
 
     /// The backend passes the same checks as on every run.

@@ -267,7 +267,7 @@ class CheckTests(CLITest):
         self.assertEqual(r.out, (
             "ok    /usr/local/bin/runas is setuid root (mode 4755)\n"
             "ok    /usr/local/bin/runas is writable only by root\n"
-            "ok    runas runs with effective uid 0\n"
+            "ok    runas runs as the machine's root (effective uid 0)\n"
             "ok    backend scopex 0.6.0 (ABI 1.5) at /usr/local/lib/runas/backend.so passes the loader's checks\n"
             "ok    the group wheel exists\n"
             "ok    you (alice) are a member of wheel\n"
@@ -375,7 +375,8 @@ class CheckFailureTests(unittest.TestCase):
             self.assertEqual(r.rc, 1, r)
             self.assertIn("FAIL  /usr/local/bin/runas is setuid root (mode 755): chown root:wheel "
                           "/usr/local/bin/runas && chmod 4750 /usr/local/bin/runas (install.sh does this)\n", r.out)
-            self.assertIn("FAIL  runas runs with effective uid 0", r.out)
+            self.assertIn("FAIL  runas runs as the machine's root (effective uid 0): "
+                          "runas must be owned by root and have the setuid bit\n", r.out)
 
 
 class EnvironmentTests(CLITest):

@@ -545,6 +545,10 @@ class NotReallyRootTests(unittest.TestCase):
                 r = box.run(ALICE, ["-r", RUNAS, "-n", "id", "-u"], program="/usr/bin/unshare")
                 self.check(box, r, "runas is not really root here: it runs in a user namespace, "
                                    "where its setuid bit gives no root")
+                r = box.run(ALICE, ["-r", RUNAS, "--check"], program="/usr/bin/unshare")
+                self.assertEqual(r.rc, 1, r)
+                self.assertIn("FAIL  runas runs as the machine's root (effective uid 0): runas is not really root "
+                              "here: it runs in a user namespace, where its setuid bit gives no root\n", r.out)
                 # Control: outside it, the same run is an ordinary refusal.
                 r = box.run(ALICE, ["-n", "id", "-u"])
                 self.assertEqual((r.rc, r.err), (1, "runas: a password is required\n"), r)
