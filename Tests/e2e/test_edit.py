@@ -446,6 +446,24 @@ class RefusalTests(EditTest):
             r = self.edit([path])
             self.assertRefused(r, "%s: %s" % (path, why))
 
+    def test_files_on_proc_and_sysfs_are_refused_before_the_password(self):
+        # Kernel interfaces, not files: a write-back would set the value
+        # (and then find the "file" unlike what was written). The editor
+        # here changes nothing, so even a runas that let them through would
+        # write nothing.
+        for path, fs in (("/proc/sys/kernel/hostname", "proc"), ("/proc/sys/kernel/no-such-setting", "proc"),
+                         ("/proc/1/comm", "proc"), ("/sys/kernel/uevent_seqnum", "sysfs"),
+                         ("/sys/kernel/no-such-file", "sysfs")):
+            r = self.edit([path])
+            self.assertRefused(r, "%s: is on %s, a kernel interface and not a file: runas -e cannot edit it" % (path, fs))
+            self.assertNotIn("password", r.err)
+
+    def test_a_kernel_interface_the_caller_cannot_reach_is_refused_all_the_same(self):
+        # alice cannot look into /proc/1/fd (root's process): found only
+        # once runas walks the path as the target, after the password.
+        r = self.edit(["/proc/1/fd/0"])
+        self.assertRefused(r, "/proc/1/fd/0: is on proc, a kernel interface and not a file: runas -e cannot edit it")
+
     def test_a_file_the_target_cannot_read(self):
         self.srv("rootonly", "r\n", mode=0o600)
         r = self.edit(["/srv/rootonly"], extra=["-u", "nobody"])

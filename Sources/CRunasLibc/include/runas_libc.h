@@ -34,7 +34,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
+#include <linux/magic.h>
 #include <syslog.h>
 #include <termios.h>
 #include <time.h>
@@ -68,6 +70,10 @@ static const mode_t libc_s_ifdir = S_IFDIR;
 static const mode_t libc_s_ifchr = S_IFCHR;
 static const mode_t libc_s_iflnk = S_IFLNK;
 static const mode_t libc_s_isuid = S_ISUID;
+
+/* Filesystem types (statfs's f_type), typed as f_type is. */
+static const __fsword_t libc_proc_super_magic = PROC_SUPER_MAGIC;
+static const __fsword_t libc_sysfs_magic = SYSFS_MAGIC;
 
 /* The process environment (environ is a plain global in C). */
 static inline char **libc_environ(void) { return environ; }
