@@ -16,7 +16,9 @@
  * caller's PATH; only this child, already the caller, tries them), and is
  * waited for here with SIGINT and SIGQUIT ignored, as system() does,
  * SIGTERM and SIGHUP passed on to it, and its stops followed (runas stops
- * too, and continues it when continued).
+ * too, and continues it when continued). When it has ended, the signals
+ * are held for the write-back (edit_signals.c) before those dispositions
+ * are put back, so none slips in between.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -222,10 +224,17 @@ int runas_wait_for_editor(pid_t pid, int *status) {
         kill(pid, SIGCONT);
     }
     int saved = errno;
+    runas_edit_signals_hold();
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGQUIT, &old_quit, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
+    /* Caught after the last waitpid, with no editor left to pass it on
+     * to: it is runas's now, held like any other. */
+    if (editor_pending != 0) {
+        kill(getpid(), editor_pending);
+        editor_pending = 0;
+    }
     errno = saved;
     return rc < 0 ? -1 : 0;
 }

@@ -7,7 +7,10 @@
 // write (whose entries the caller could swap while runas works) is
 // refused. The file itself must be a regular file; devices, FIFOs and
 // directories are refused before they are opened for reading (O_PATH
-// first: opening a device can have effects).
+// first: opening a device can have effects). Files on proc and sysfs are
+// kernel interfaces, not files (a write-back would set the value, and
+// reading it again gives something else): refused before the password
+// where the caller can see them there, and by the walk in any case.
 import CRunasLibc
 import SystemEdge
 
@@ -97,7 +100,40 @@ enum EditFiles {
                 throw p.failure("\(visible(p.directoryPath(i + 1))) is not a directory")
             }
         }
+        // As the target, whatever the caller could see before the password.
+        var fs = statfs()
+        if fstatfs(chain.parent, &fs) == 0, let kind = kernelInterface(fs) { throw kernelInterfaceRefused(kind, p) }
         return chain
+    }
+
+    /// "proc" or "sysfs" for a filesystem of kernel interfaces, else nil.
+    static func kernelInterface(_ fs: statfs) -> String? {
+        switch fs.f_type {
+        case libc_proc_super_magic: "proc"
+        case libc_sysfs_magic: "sysfs"
+        default: nil
+        }
+    }
+
+    static func kernelInterfaceRefused(_ kind: String, _ p: EditPath) -> Failure {
+        p.failure("is on \(kind), a kernel interface and not a file: runas -e cannot edit it")
+    }
+
+    /// Before the password, as the caller (who learns nothing that stat -f
+    /// would not tell them): the file, or for a file not there yet its
+    /// directory, must not be on proc or sysfs. A path the caller cannot
+    /// reach is left to the walk as the target, after the password.
+    static func requireNoKernelInterface(_ p: EditPath) throws(Failure) {
+        let slash = UInt8(ascii: "/")
+        let directory = p.directoryPath(p.directories.count)
+        for path in [directory + (p.directories.isEmpty ? [] : [slash]) + p.name, directory] {
+            var fs = statfs()
+            let found = (path + [0]).withUnsafeBufferPointer {
+                statfs(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &fs) == 0
+            }
+            if found, let kind = kernelInterface(fs) { throw kernelInterfaceRefused(kind, p) }
+            if found || Errno.current != .noSuchFile { return }
+        }
     }
 
     /// Refuses a path through a directory the caller may write to, as the

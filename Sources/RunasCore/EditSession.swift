@@ -11,6 +11,10 @@
 //   3. each copy that differs from the original is written back with the
 //      target's rights (EditWriteBack.swift); the copies are removed, but
 //      a copy whose edits could not be written stays, and runas says where.
+//      Signals that would end or stop runas are held meanwhile (from the
+//      editor's end to runas's exit, edit_signals.c): the file being
+//      written is finished, none after it is written (their copies are
+//      named), and then the signal acts.
 // Nothing runs as the target, so no backend is involved. Any file that
 // cannot be read stops the run before anything is copied or run.
 import CRunasBuildConfig
@@ -32,6 +36,9 @@ enum EditSession {
     static func run(_ paths: [EditPath], target: Identity, editor: EditorCommand, environment: [[UInt8]]) -> Never {
         let caller = Identity.caller()
         let callerIsRoot = caller.uid == 0
+        // The caller's file size limit stays: a copy or a file beyond it is
+        // not written (EFBIG, told), instead of runas being killed mid-write.
+        runas_edit_ignore_file_size_signal()
         var items: [Item] = []
         do throws(Failure) {
             for path in paths {
@@ -74,7 +81,7 @@ enum EditSession {
             do throws(Failure) {
                 edited = try ActingIdentity.acting(as: caller) { () throws(Failure) in try readCopy(copy) }
             } catch {
-                printError("\(path) not written: \(error.message)")
+                report("\(path) not written: \(error.message)")
                 ok = false
                 continue
             }
@@ -88,7 +95,10 @@ enum EditSession {
                     printError(item.original == nil ? "\(path) not created (nothing was saved)" : "\(path) unchanged")
                 }
             } else if status != .exited(0) {
-                printError("your edits of \(path) are in \(visible(copy))")
+                report("your edits of \(path) are in \(visible(copy))")
+                keep = true
+            } else if let signal = heldSignal() {
+                report("cannot write \(path): runas got signal \(signal); it is as it was, your edits are in \(visible(copy))")
                 keep = true
             } else {
                 switch writeBack(edited!, item, target: target, callerIsRoot: callerIsRoot) {
@@ -108,10 +118,18 @@ enum EditSession {
             }
         }
         try? ActingIdentity.acting(as: caller) { () throws(Failure) in remove(directory, isDirectory: true) }
+        runas_edit_signals_release()
         exit(ok ? 0 : 1)
     }
 
-    /// A write-back failure: told, and logged.
+    /// A signal held since the editor ended that asks runas to end: no
+    /// file is written after it.
+    static func heldSignal() -> Int32? {
+        let signal = runas_edit_signals_pending()
+        return signal == 0 ? nil : signal
+    }
+
+    /// A copy kept (not written back): told, and logged.
     static func report(_ message: String) {
         SystemLog.note(message, priority: LOG_WARNING)
         printError(message)

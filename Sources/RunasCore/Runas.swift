@@ -99,7 +99,8 @@ public enum Runas {
     }
 
     /// -e from step 4 on: the paths and the editor are checked before the
-    /// password is asked, then the session runs and runas exits.
+    /// password is asked (the files only for being on proc or sysfs), then
+    /// the session runs and runas exits.
     static func edit(
         _ options: Options, caller: Account, target: Target, tty: String?, cwd: [UInt8], environment: [[UInt8]]
     ) throws(Failure) -> Never {
@@ -117,6 +118,11 @@ public enum Runas {
                 throw Failure("\(visible(file)): given twice")
             }
             paths.append(path)
+        }
+        // Kernel interfaces (proc, sysfs) are no files to edit: said before
+        // the password, looked up with the caller's own rights.
+        try ActingIdentity.acting(as: Identity.caller()) { () throws(Failure) in
+            for path in paths { try EditFiles.requireNoKernelInterface(path) }
         }
         let editor = try EditorCommand.choose(environment: environment)
         // Nothing runs as the target: no PAM session.

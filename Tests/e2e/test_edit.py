@@ -9,10 +9,17 @@ gets unchanged, it records what it sees into the sandbox's shared
 directory, appends to each file, waits for the test, fails or dies. The
 files edited live in the sandbox's own /srv (root-owned 0755, like /etc),
 the copies in its own /var/tmp, both visible here.
+
+To act while runas writes a file back, a test holds runas inside the
+write-back: an OpenGate (fanotify permission events) makes the opening of
+a file for writing wait until the test lets it through.
 """
+import ctypes
 import os
+import select
 import signal
 import stat
+import struct
 import subprocess
 import threading
 import time
@@ -45,6 +52,46 @@ if [ -n "${EDIT_REMOVE:-}" ]; then rm -f "$1"; fi
 if [ -n "${EDIT_KILL:-}" ]; then kill -"$EDIT_KILL" $$; fi
 exit "${EDIT_EXIT:-0}"
 """
+
+
+class OpenGate:
+    """Opens of one file wait for the test (fanotify FAN_OPEN_PERM): wait()
+    returns the pid of the first process that tries, still waiting inside
+    open(); allow() lets it through. Closing the gate lets everything
+    through. The sandbox's /srv is a bind mount of a directory here, so the
+    mark on the file's inode sees runas's opens inside the sandbox."""
+
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.fanotify_init.argtypes = [ctypes.c_uint, ctypes.c_uint]
+    _libc.fanotify_mark.argtypes = [ctypes.c_int, ctypes.c_uint, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p]
+    FAN_CLOEXEC, FAN_CLASS_CONTENT, FAN_MARK_ADD, FAN_OPEN_PERM, FAN_ALLOW = 0x1, 0x4, 0x1, 0x10000, 0x1
+    METADATA = struct.Struct("=IBBHQii")   # struct fanotify_event_metadata
+
+    def __init__(self, path):
+        self.fd = self._libc.fanotify_init(self.FAN_CLOEXEC | self.FAN_CLASS_CONTENT, os.O_RDONLY)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "fanotify_init (the kernel needs CONFIG_FANOTIFY_ACCESS_PERMISSIONS)")
+        if self._libc.fanotify_mark(self.fd, self.FAN_MARK_ADD, self.FAN_OPEN_PERM, -100, os.fsencode(path)) != 0:
+            raise OSError(ctypes.get_errno(), "fanotify_mark " + path)
+        self.waiting = []
+
+    def wait(self, timeout=30):
+        if not select.select([self.fd], [], [], timeout)[0]:
+            raise AssertionError("nothing opened the file")
+        data = os.read(self.fd, 4096)
+        _, _, _, _, _, fd, pid = self.METADATA.unpack_from(data)
+        self.waiting.append(fd)
+        return pid
+
+    def allow(self):
+        for fd in self.waiting:
+            os.write(self.fd, struct.pack("=iI", fd, self.FAN_ALLOW))
+            os.close(fd)
+        self.waiting = []
+
+    def close(self):
+        self.allow()
+        os.close(self.fd)
 
 
 class EditTest(unittest.TestCase):
@@ -282,6 +329,7 @@ class EditorTests(EditTest):
         copy = os.path.join(self.box.vartmp, lines[2].split("/var/tmp/")[1])
         self.assertEqual(open(copy).read(), "old\nprecious\n")
         self.assertEqual(open(f).read(), "old\n")
+        self.assertIn(lines[2][len("runas: "):], self.box.runas_log()[-1], "the kept copy is logged too")
 
     def test_an_editor_killed_by_a_signal_writes_nothing(self):
         f = self.srv("killed.conf", "old\n")
@@ -398,6 +446,24 @@ class RefusalTests(EditTest):
             r = self.edit([path])
             self.assertRefused(r, "%s: %s" % (path, why))
 
+    def test_files_on_proc_and_sysfs_are_refused_before_the_password(self):
+        # Kernel interfaces, not files: a write-back would set the value
+        # (and then find the "file" unlike what was written). The editor
+        # here changes nothing, so even a runas that let them through would
+        # write nothing.
+        for path, fs in (("/proc/sys/kernel/hostname", "proc"), ("/proc/sys/kernel/no-such-setting", "proc"),
+                         ("/proc/1/comm", "proc"), ("/sys/kernel/uevent_seqnum", "sysfs"),
+                         ("/sys/kernel/no-such-file", "sysfs")):
+            r = self.edit([path])
+            self.assertRefused(r, "%s: is on %s, a kernel interface and not a file: runas -e cannot edit it" % (path, fs))
+            self.assertNotIn("password", r.err)
+
+    def test_a_kernel_interface_the_caller_cannot_reach_is_refused_all_the_same(self):
+        # alice cannot look into /proc/1/fd (root's process): found only
+        # once runas walks the path as the target, after the password.
+        r = self.edit(["/proc/1/fd/0"])
+        self.assertRefused(r, "/proc/1/fd/0: is on proc, a kernel interface and not a file: runas -e cannot edit it")
+
     def test_a_file_the_target_cannot_read(self):
         self.srv("rootonly", "r\n", mode=0o600)
         r = self.edit(["/srv/rootonly"], extra=["-u", "nobody"])
@@ -451,12 +517,18 @@ class NotInWheelTests(EditTest):
 class WhileEditingTests(EditTest):
     """What changes while the editor runs: nothing is lost, nothing is torn."""
 
-    def start(self, files, who=ALICE, extra=(), env=None):
+    def start(self, files, who=ALICE, extra=(), env=None, own_group=False):
+        """own_group: runas leads a process group of its own, a job of this
+        test (in the same session), so a stop signal stops it: the kernel
+        drops SIGTSTP to an orphaned process group, and the test runner's
+        own group may be one."""
         e = {"EDITOR": self.editor, "EDIT_WAIT": self.box.shared, "EDIT_APPEND": "edited"}
         e.update(env or {})
         cmd = self.box.command(who, ["-S"] + list(extra) + ["-e"] + list(files))
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=self.box.environment(who, e), cwd="/", preexec_fn=default_signals)
+                             env=self.box.environment(who, e), cwd="/", process_group=0 if own_group else None,
+                             preexec_fn=default_signals)
+        self.addCleanup(self.reap, p)
         p.stdin.write(who.password + "\n")
         p.stdin.close()
         p.stdin = None
@@ -465,6 +537,13 @@ class WhileEditingTests(EditTest):
             self.assertLess(time.monotonic(), deadline, "the editor never started")
             time.sleep(0.05)
         return p
+
+    @staticmethod
+    def reap(p):
+        """A runas a failed test left behind (waiting, or stopped) ends."""
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
 
     def finish(self, p):
         open(os.path.join(self.box.shared, "go"), "w").close()
@@ -552,6 +631,62 @@ class WhileEditingTests(EditTest):
         self.assertEqual(open(os.path.join(self.box.srv, "fresh.conf")).read(), "theirs\n")
 
 
+class WriteBackSignalTests(WhileEditingTests):
+    """Signals that arrive while runas writes a file back: held until that
+    file is written whole (never the old contents with part of the new),
+    then acted on. A file not written yet then is left as it was, and its
+    copy named. The gate holds runas inside the first file's write-back
+    (opening it for writing) while the test sends the signal."""
+
+    def test_a_signal_during_the_write_back(self):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            with self.subTest(sig.name):
+                for name in ("go", "ready"):
+                    if os.path.exists(os.path.join(self.box.shared, name)):
+                        os.remove(os.path.join(self.box.shared, name))
+                first = self.srv("first-%s.conf" % sig.name, "one\n")
+                second = self.srv("second-%s.conf" % sig.name, "two\n")
+                p = self.start(["/srv/" + os.path.basename(first), "/srv/" + os.path.basename(second)])
+                gate = OpenGate(first)
+                try:
+                    open(os.path.join(self.box.shared, "go"), "w").close()
+                    self.assertEqual(gate.wait(), p.pid, "runas opens the first file to write it back")
+                    os.kill(p.pid, sig)
+                finally:
+                    gate.close()
+                out, err = p.communicate(timeout=60)
+                self.assertEqual(p.returncode, -sig, err)
+                self.assertEqual(open(first).read(), "one\nedited\n", "written whole")
+                self.assertEqual(open(second).read(), "two\n", "not written at all")
+                line = err.splitlines()[-1]
+                self.assertRegex(line, r"^runas: cannot write /srv/second-%s.conf: runas got signal %d; it is as it was, "
+                                       r"your edits are in /var/tmp/runasedit\.\w+/second-%s.conf$"
+                                 % (sig.name, sig, sig.name))
+                self.assertEqual(open(self.copy_named(line)).read(), "two\nedited\n")
+                self.assertTrue(self.box.runas_log()[-1].startswith(
+                    "alice : " + line[len("runas: "):].replace(";", "\\x3b") + " ; TTY="), self.box.runas_log())
+
+    def test_a_stop_during_the_write_back_waits_for_it(self):
+        first = self.srv("first.conf", "one\n")
+        second = self.srv("second.conf", "two\n")
+        p = self.start(["/srv/first.conf", "/srv/second.conf"], own_group=True)
+        gate = OpenGate(first)
+        try:
+            open(os.path.join(self.box.shared, "go"), "w").close()
+            self.assertEqual(gate.wait(), p.pid)
+            os.kill(p.pid, signal.SIGTSTP)
+        finally:
+            gate.close()
+        _, status = os.waitpid(p.pid, os.WUNTRACED)
+        self.assertTrue(os.WIFSTOPPED(status), status)
+        self.assertEqual((open(first).read(), open(second).read()), ("one\nedited\n", "two\nedited\n"),
+                         "both files written before runas stops")
+        os.kill(p.pid, signal.SIGCONT)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual((p.returncode, err), (0, "[runas] password for alice: \n"))
+        self.assertEqual(self.leftovers(), [])
+
+
 class FullDiskTests(EditTest):
     def test_a_full_filesystem_leaves_the_original_and_the_copy_intact(self):
         # A 64 KiB tmpfs inside the sandbox, filled up but for a few bytes;
@@ -579,6 +714,44 @@ cat /srv/full/f.conf
         copy = os.path.join(self.box.vartmp, err.split("/var/tmp/")[1])
         with open(copy) as fh:
             self.assertEqual(fh.read(), "line one\nline two\n" + "x" * 102400)
+
+
+class FileSizeLimitTests(EditTest):
+    """The caller's file size limit (RLIMIT_FSIZE, 4096 bytes here) applies
+    to what runas writes for them: the kernel writes up to it and refuses
+    the rest, which must not end runas part-way."""
+
+    def limited(self, path, editor):
+        return self.box.run(ALICE, ["--fsize=4096:unlimited", "--", RUNAS, "-S", "-e", path],
+                            stdin=ALICE.password + "\n", env={"EDITOR": editor}, program="/usr/bin/prlimit")
+
+    def test_a_write_back_beyond_the_limit_leaves_the_file_as_it_was(self):
+        # 1500 bytes grown to 31500 (the editor lifts its own soft limit).
+        old = "a" * 1499 + "\n"
+        f = self.srv("grown.conf", old)
+        editor = self.box.write_script("grow.sh", "#!/bin/sh\nulimit -f unlimited\n"
+                                                  "head -c 30000 /dev/zero | tr '\\0' b >>\"$1\"\n")
+        r = self.limited("/srv/grown.conf", editor)
+        line = r.err.splitlines()[-1] if r.err else ""
+        self.assertEqual(r.rc, 1, r.err)
+        self.assertRegex(line, r"^runas: cannot write /srv/grown.conf: File too large; it is as it was, "
+                               r"your edits are in /var/tmp/runasedit\.\w+/grown.conf$")
+        self.assertEqual(open(f).read(), old)
+        with open(os.path.join(self.box.vartmp, line.split("/var/tmp/")[1])) as copy:
+            self.assertEqual(copy.read(), old + "b" * 30000)
+        self.assertTrue(self.box.runas_log()[-1].startswith(
+            "alice : " + line[len("runas: "):].replace(";", "\\x3b") + " ; TTY="), self.box.runas_log())
+
+    def test_a_file_beyond_the_limit_is_not_copied(self):
+        # Its copy (made with the caller's rights, under the caller's
+        # limit) cannot be whole: said, and nothing left behind.
+        self.srv("large.conf", "a" * 8000)
+        r = self.limited("/srv/large.conf", self.editor)
+        self.assertRegex(r.err.splitlines()[-1] if r.err else "",
+                         r"^runas: cannot write the copy /var/tmp/runasedit\.\w+/large.conf: File too large$")
+        self.assertEqual(r.rc, 1)
+        self.assertIsNone(self.recorded("uid"), "the editor ran")
+        self.assertEqual(self.leftovers(), [])
 
 
 class BackendTests(EditTest):

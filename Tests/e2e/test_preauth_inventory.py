@@ -109,8 +109,12 @@ LISTED = "/bin/true"    # the command of the -l scenario
 TRY_RECORD = {"mkdir /run/runas", "openat %d O_RDWR" % ALICE.uid, "openat . O_RDWR", "flock", "pwrite64"}
 
 
+EDITED = ("/etc/shadow", "/new-file", "/")   # the -e scenario's files ("/": new-file does not exist)
+
+
 def matches(event, pattern):
-    return fnmatch.fnmatchcase(event, pattern.replace("<askpass>", ASKPASS).replace("<listed>", LISTED))
+    pattern = pattern.replace("<askpass>", ASKPASS).replace("<listed>", LISTED)
+    return any(fnmatch.fnmatchcase(event, pattern.replace("<edited>", e)) for e in EDITED)
 
 
 # (name, core, sandbox options, caller, runas arguments, environment,
@@ -126,8 +130,9 @@ SCENARIOS = [
      "unknown user: nosuchuser"),
     ("askpass helper", "shadow", {}, ALICE, ["-A", "/bin/true"], {"RUNAS_ASKPASS": ASKPASS}, "",
      "incorrect password"),
-    # -e: the paths and the editor are only parsed before the password:
-    # no file is looked at, nothing is copied, no editor runs.
+    # -e: the paths and the editor are only parsed before the password, and
+    # each file's filesystem looked at as the caller (statfs): no file is
+    # opened, nothing is copied, no editor runs.
     ("edit, wrong password", "shadow", {}, ALICE, ["-S", "-e", "/etc/shadow", "new-file"], {"EDITOR": "/bin/true"},
      "wrong\n", "1 incorrect password attempt"),
     # -l never authenticates: all it does is pre-authentication work.
@@ -203,8 +208,8 @@ class PreAuthenticationInventoryTests(unittest.TestCase):
     def test_nothing_is_written_or_changed_before_authentication(self):
         # Independent of the inventory's wording: no write opens, no file
         # changes (but the try record), no exec but runas and the caller's
-        # askpass helper, and credential changes only in the askpass child,
-        # towards the caller.
+        # askpass helper, and credential changes only in the askpass child
+        # and for the lookups of -l and -e, towards the caller (and back).
         for name, (_, _, _, events, _) in self.traces.items():
             with self.subTest(name):
                 for e in events:
@@ -215,7 +220,7 @@ class PreAuthenticationInventoryTests(unittest.TestCase):
                     if e.startswith("execve "):
                         self.assertIn(e, ("execve /usr/local/bin/runas", "execve " + ASKPASS))
                     if e.startswith(("setresuid(", "setresgid(", "setuid(", "setgid(")):
-                        self.assertIn(name, ("askpass helper", "list a command"), e)
+                        self.assertIn(name, ("askpass helper", "list a command", "edit, wrong password"), e)
 
 
 if __name__ == "__main__":

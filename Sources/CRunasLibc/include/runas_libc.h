@@ -35,7 +35,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
+#include <linux/magic.h>
 #include <syslog.h>
 #include <termios.h>
 #include <time.h>
@@ -74,6 +76,10 @@ static const mode_t libc_s_isuid = S_ISUID;
  * variadic), and the nosuid mount flag of statvfs (an enum in glibc). */
 static inline int libc_no_new_privs(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0); }
 static const unsigned long libc_st_nosuid = ST_NOSUID;
+
+/* Filesystem types (statfs's f_type), typed as f_type is. */
+static const __fsword_t libc_proc_super_magic = PROC_SUPER_MAGIC;
+static const __fsword_t libc_sysfs_magic = SYSFS_MAGIC;
 
 /* The process environment (environ is a plain global in C). */
 static inline char **libc_environ(void) { return environ; }

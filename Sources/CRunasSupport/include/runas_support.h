@@ -6,6 +6,7 @@
  *  - the signal handling around the password prompt (prompt_signals.c),
  *  - starting the askpass helper and -e's editor without privilege, and
  *    waiting for the editor (unprivileged_spawn.c),
+ *  - the signals around -e's write-back (edit_signals.c),
  *  - creating a password-try record whole (record_file.c),
  *  - reading a loaded backend's record field by field (backend_record.c).
  */
@@ -74,7 +75,25 @@ pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *co
 /* waitpid for the editor, SIGINT and SIGQUIT ignored and SIGTERM and
  * SIGHUP passed on to it meanwhile; when it
  * stops, runas stops itself and continues it afterwards. 0 with its
- * status (exited or killed), or -1 (errno). */
+ * status (exited or killed), or -1 (errno). Returns with the write-back's
+ * signals held (runas_edit_signals_hold); a SIGTERM or SIGHUP that came
+ * too late to be passed on is held among them. */
 int runas_wait_for_editor(pid_t pid, int *status);
+
+/* -e: SIGXFSZ ignored from now on (a write past the caller's file size
+ * limit fails with EFBIG instead of ending runas). */
+void runas_edit_ignore_file_size_signal(void);
+
+/* -e's write-back: blocks every signal whose default action ends or stops
+ * the process (all but SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
+ * SIGWINCH and SIGXFSZ). */
+void runas_edit_signals_hold(void);
+
+/* While held: a signal that is waiting and asks runas to end (not a stop,
+ * not SIGPIPE, not one the caller ignored or blocked), or 0. */
+int runas_edit_signals_pending(void);
+
+/* Puts the mask back: a held signal acts now (ends or stops runas). */
+void runas_edit_signals_release(void);
 
 #endif
