@@ -103,15 +103,15 @@ class GuessThrottleScenarios:
         # 40 were refused as "too many incorrect passwords" and logged as
         # "locked out: 3 incorrect passwords in a row".
         p = self.sh("seq 40 | xargs -P 10 -n 1 sh -c "
-                    "'printf \"%s\\n\" \"$PW\" | RUNAS -S echo \"ran $1\"; echo \"rc $1 $?\"' sh",
+                    "'printf \"%s\\n\" \"$PW\" | RUNAS -S echo \"ran-$1\"; echo \"rc $1 $?\"' sh",
                     env={"PW": ALICE.password})
         self.assertEqual(p.returncode, 0, p)
         self.assertEqual(sorted(p.stdout.splitlines()),
-                         sorted(["ran %d" % n for n in range(1, 41)] + ["rc %d 0" % n for n in range(1, 41)]), p)
+                         sorted(["ran-%d" % n for n in range(1, 41)] + ["rc %d 0" % n for n in range(1, 41)]), p)
         self.assertNotIn("runas:", p.stderr)
         log = self.box.runas_log()
         self.assertEqual(sorted(line for line in log if "COMMAND=" in line),
-                         sorted("alice : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/echo 'ran %d'" % n
+                         sorted("alice : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/echo ran-%d" % n
                                 for n in range(1, 41)), log)
         self.assertEqual((self.failed_tries(), self.lockouts()), ([], []))
         self.assertEqual(self.record(), (0, 0))
