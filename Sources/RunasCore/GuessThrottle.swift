@@ -4,7 +4,8 @@
 // Each caller (by real uid) has a record, /run/runas/UID (the directory is
 // fixed at build time, RUNAS_TALLY_DIR): the number of failed tries in a
 // row and when the last one was taken (CLOCK_BOOTTIME seconds; /run and the
-// records vanish at boot, and so does that clock). A try is counted once its
+// records vanish at boot, and so does that clock; a time ahead of it, in a
+// /run that survived a reboot, is taken as now). A try is counted once its
 // password is typed, before it is checked, under an exclusive lock that is
 // held until the answer is known; a right password sets the count back to
 // 0. So a run killed while the hash is computed, or after, has still spent
@@ -94,7 +95,8 @@ public enum GuessThrottle {
         /// Seconds still to wait at `now`, 0 if a try may be taken.
         public func secondsLeft(now: Int) -> Int {
             let wait = GuessThrottle.wait(afterFailures: failures)
-            // A clock before the last try (should not happen): wait in full.
+            // A clock before the last try: wait in full (Record writes
+            // such a time back as now first, so the wait runs down).
             if now < last { return wait }
             return now - last >= wait ? 0 : wait - (now - last)
         }
@@ -192,7 +194,10 @@ public enum GuessThrottle {
 
         /// Reads the tally under the exclusive lock (taken for the call
         /// unless this run holds it) and writes what `body` returns (nil:
-        /// leave it) over it, in place.
+        /// leave it) over it, in place. A time ahead of now is written back
+        /// as now first: a record from before a reboot, in a /run that
+        /// survived it, while CLOCK_BOOTTIME started again from 0; waited
+        /// for as it stands, its wait would never run down.
         private func locked(_ body: (Tally, Int) throws(Failure) -> Tally?) throws(Failure) {
             let mine = !held
             if mine { try lock() }
@@ -203,7 +208,11 @@ public enum GuessThrottle {
                 n = try file.read(into: &bytes, at: 0)
             } catch { throw GuessThrottle.unusable("read", error) }
             let now = GuessThrottle.now()
-            let tally = Tally(parsing: Array(bytes.prefix(n)))
+            var tally = Tally(parsing: Array(bytes.prefix(n)))
+            if tally.last > now {
+                tally.last = now
+                try GuessThrottle.write(tally, to: file)
+            }
             guard let next = try body(tally, now) else { return }
             try GuessThrottle.write(next, to: file)
         }
