@@ -28,9 +28,10 @@
 // so nobody can lock anyone else out. Root can end a lock-out early by
 // removing the record.
 //
-// The directory is created by runas (root, 0700) if missing; runas never
-// follows a symlink there, and refuses to go on (fail closed) if the
-// directory or a record is not root's own, or cannot be used at all.
+// The directory is created by runas (root:root, 0700) if missing, the
+// records root:root 0600; runas never follows a symlink there, and refuses
+// to go on (fail closed) if the directory or a record is not root's own,
+// or cannot be used at all.
 import CRunasBuildConfig
 import CRunasLibc
 import CRunasSupport
@@ -271,12 +272,26 @@ public enum GuessThrottle {
         let directoryStatus: FileStatus
         do throws(Errno) { directoryStatus = try dir.status() } catch { throw unusable("stat \(path)", error) }
         guard directoryStatus.isRootOwnedAndOnlyRootWritable else { throw notRootsOwn(path) }
+        try giveToRootsGroup(dir, directoryStatus, shown: path)
         let shown = "\(path)/\(uid)"
         let file = try openRecord(in: dir, named: "\(uid)", shown: shown)
         guard let st = try? file.status(), st.isRegularFile, st.owner == 0, st.linkCount == 1 else {
             throw notRootsOwn(shown)
         }
+        try giveToRootsGroup(file, st, shown: shown)
         return Record(file)
+    }
+
+    /// root:root. What runas creates gets its effective gid, which is the
+    /// caller's (the binary is setuid, not setgid), and earlier versions
+    /// left the directory and records so: with modes 0700 and 0600 that
+    /// group could do nothing, but nothing of root's should name a
+    /// caller's group. Only ever called on what was checked root's own.
+    static func giveToRootsGroup(
+        _ file: borrowing FileDescriptor, _ status: FileStatus, shown: String
+    ) throws(Failure) {
+        guard status.group != 0 else { return }
+        if fchown(file.rawValue, 0, 0) != 0 { throw unusable("chown \(shown)", .current) }
     }
 
     /// The record, created whole if it does not exist yet: written as an
