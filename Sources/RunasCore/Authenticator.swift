@@ -86,7 +86,8 @@ public enum Authenticator {
                 throw tries.noPassword()
             }
             // The try is spent before the hash is computed: killing runas
-            // now does not give it back.
+            // now does not give it back. The record stays locked until the
+            // verdict is written, and no longer: not over the delay.
             let inARow: Int
             do {
                 inARow = try record.spend()
@@ -96,9 +97,9 @@ public enum Authenticator {
             }
             let verdict = ShadowAuthenticator.verify(password, against: entry)
             password.wipe()
+            record.settle(right: verdict == .match)
             switch verdict {
             case .match:
-                record.reset()
                 return
             case .mismatch:
                 try tries.failed(nil, inARow: inARow)

@@ -4,14 +4,19 @@
 // Each caller (by real uid) has a record, /run/runas/UID (the directory is
 // fixed at build time, RUNAS_TALLY_DIR): the number of failed tries in a
 // row and when the last one was taken (CLOCK_BOOTTIME seconds; /run and the
-// records vanish at boot, and so does that clock). A try is counted before
-// its password is checked, under an exclusive lock, and a right password
-// sets the count back to 0; so a run killed while the hash is computed, or
-// after, has still spent its try, and parallel runs cannot check more than
-// the rules allow. The record is 32 bytes of fixed width, written over the
-// old ones in one pwrite and never truncated: neither a kill nor a resource
-// limit (RLIMIT_FSIZE) can leave it empty once written, and a record that
-// cannot be read counts as 3 failures, never as none. The rules:
+// records vanish at boot, and so does that clock; a time ahead of it, in a
+// /run that survived a reboot, is taken as now). A try is counted once its
+// password is typed, before it is checked, under an exclusive lock that is
+// held until the answer is known; a right password sets the count back to
+// 0. So a run killed while the hash is computed, or after, has still spent
+// its try; parallel runs cannot check more than the rules allow, and none
+// of them counts another's try, still being checked, as a failure (it waits
+// for the answer instead: one caller's checks run one at a time). Nothing
+// is locked while runas waits for a password to be typed. The record is
+// 32 bytes of fixed width, written over the old ones in one pwrite and
+// never truncated: neither a kill nor a resource limit (RLIMIT_FSIZE) can
+// leave it empty once written, and a record that cannot be read counts as
+// 3 failures, never as none. The rules:
 //   - 3 tries in a row are free (one run's worth);
 //   - after N >= 3 failures in a row, the next try waits until
 //     10 s x 2^(N-3) after the last one, at most 10 minutes;
@@ -23,9 +28,10 @@
 // so nobody can lock anyone else out. Root can end a lock-out early by
 // removing the record.
 //
-// The directory is created by runas (root, 0700) if missing; runas never
-// follows a symlink there, and refuses to go on (fail closed) if the
-// directory or a record is not root's own, or cannot be used at all.
+// The directory is created by runas (root:root, 0700) if missing, the
+// records root:root 0600; runas never follows a symlink there, and refuses
+// to go on (fail closed) if the directory or a record is not root's own,
+// or cannot be used at all.
 import CRunasBuildConfig
 import CRunasLibc
 import CRunasSupport
@@ -90,66 +96,125 @@ public enum GuessThrottle {
         /// Seconds still to wait at `now`, 0 if a try may be taken.
         public func secondsLeft(now: Int) -> Int {
             let wait = GuessThrottle.wait(afterFailures: failures)
-            // A clock before the last try (should not happen): wait in full.
+            // A clock before the last try: wait in full (Record writes
+            // such a time back as now first, so the wait runs down).
             if now < last { return wait }
             return now - last >= wait ? 0 : wait - (now - last)
         }
     }
 
     /// The caller's record, open (and created if need be).
+    ///
+    /// A spent try keeps the record locked until its answer is known
+    /// (`settle`): the caller's other runs wait for that answer (a hash:
+    /// ~25 ms) instead of counting a try still being checked as a failure,
+    /// so parallel runs with the right password all get through, while
+    /// parallel wrong ones are still counted one by one. Nothing is locked
+    /// while runas waits for a password to be typed. A run killed while
+    /// it holds the lock loses it (the kernel drops a dead process's
+    /// flock; the descriptor is close-on-exec, so no child keeps it), and
+    /// its try stays spent.
     public final class Record {
         let file: FileDescriptor
+        /// This run holds the lock: from a spent try to its answer.
+        private var held = false
 
         init(_ file: consuming FileDescriptor) { self.file = file }
 
         /// Refuses, before any prompt, a caller who must still wait.
         public func check() throws(Failure) {
-            try locked { tally throws(Failure) in
-                try refuseIfWaiting(tally)
+            try locked { tally, now throws(Failure) in
+                try refuseIfWaiting(tally, now: now)
                 return nil
             }
         }
 
-        /// Spends one try (before its password is checked): refused if the
-        /// caller must still wait. Returns the failures in a row this try
-        /// makes if it is wrong.
+        /// Spends one try (its password typed, not yet checked): refused if
+        /// the caller must still wait. Returns the failures in a row this
+        /// try makes if it is wrong. The record stays locked until `settle`.
         @discardableResult
         public func spend() throws(Failure) -> Int {
+            if !held { try lock() }
+            held = true
             var count = 0
-            try locked { tally throws(Failure) in
-                try refuseIfWaiting(tally)
-                count = tally.failures + 1
-                return Tally(failures: count, last: GuessThrottle.now())
+            do throws(Failure) {
+                try locked { tally, now throws(Failure) in
+                    try refuseIfWaiting(tally, now: now)
+                    count = tally.failures + 1
+                    return Tally(failures: count, last: now)
+                }
+            } catch {
+                letGo()
+                throw error
             }
             return count
         }
 
-        /// A right password: the count starts again.
-        public func reset() {
-            try? locked { _ throws(Failure) in Tally(failures: 0, last: 0) }
+        /// The stack asks for another answer within the same try (PAM: a
+        /// code, then a password): the lock is let go while runas waits
+        /// for it, so that a run left at a prompt holds up none of the
+        /// caller's other runs. The try stays spent: the stack may have
+        /// checked the first answer already. (Meanwhile the others see it
+        /// as spent, as any try of a stack that asks twice.)
+        public func pauseForPrompt() { letGo() }
+
+        /// That answer is typed: locked again for its check.
+        public func resumeAfterPrompt() throws(Failure) {
+            guard !held else { return }
+            try lock()
+            held = true
         }
 
-        private func refuseIfWaiting(_ tally: Tally) throws(Failure) {
-            let left = tally.secondsLeft(now: GuessThrottle.now())
+        /// The answer to the try is known: a right one sets the count back
+        /// to 0 (also when no try was spent: a stack that asked nothing);
+        /// a wrong one stays counted. Either way the lock is let go.
+        public func settle(right: Bool) {
+            if right { try? locked { _, _ throws(Failure) in Tally(failures: 0, last: 0) } }
+            letGo()
+        }
+
+        private func refuseIfWaiting(_ tally: Tally, now: Int) throws(Failure) {
+            let left = tally.secondsLeft(now: now)
             guard left > 0 else { return }
             throw Failure("too many incorrect passwords, try again in \(left) s",
                           log: "locked out: \(tally.failures) incorrect passwords in a row, \(left) s left")
         }
 
-        /// Reads the tally under an exclusive lock and writes what `body`
-        /// returns (nil: leave it) over it, in place.
-        private func locked(_ body: (Tally) throws(Failure) -> Tally?) throws(Failure) {
+        private func lock() throws(Failure) {
             let fd = file.rawValue
             do throws(Errno) { _ = try retryingOnInterrupt { flock(fd, LOCK_EX) } } catch {
                 throw GuessThrottle.unusable("lock", error)
             }
-            defer { _ = flock(fd, LOCK_UN) }
+        }
+
+        private func letGo() {
+            guard held else { return }
+            _ = flock(file.rawValue, LOCK_UN)
+            held = false
+        }
+
+        /// Reads the tally under the exclusive lock (taken for the call
+        /// unless this run holds it) and writes what `body` returns (nil:
+        /// leave it) over it, in place. A time ahead of now is written back
+        /// as now first: a record from before a reboot, in a /run that
+        /// survived it, while CLOCK_BOOTTIME started again from 0; waited
+        /// for as it stands, its wait would never run down.
+        private func locked(_ body: (Tally, Int) throws(Failure) -> Tally?) throws(Failure) {
+            let mine = !held
+            if mine { try lock() }
+            defer { if mine { _ = flock(file.rawValue, LOCK_UN) } }
             var bytes = [UInt8](repeating: 0, count: 64)
             let n: Int
             do throws(Errno) {
                 n = try file.read(into: &bytes, at: 0)
             } catch { throw GuessThrottle.unusable("read", error) }
-            guard let next = try body(Tally(parsing: Array(bytes.prefix(n)))) else { return }
+            let now = GuessThrottle.now()
+            var tally = Tally(parsing: Array(bytes.prefix(n)))
+            if tally.last > now {
+                tally.last = now
+                try GuessThrottle.write(tally, to: file)
+            }
+            guard let next = try body(tally, now) else { return }
             try GuessThrottle.write(next, to: file)
         }
     }
@@ -207,12 +272,26 @@ public enum GuessThrottle {
         let directoryStatus: FileStatus
         do throws(Errno) { directoryStatus = try dir.status() } catch { throw unusable("stat \(path)", error) }
         guard directoryStatus.isRootOwnedAndOnlyRootWritable else { throw notRootsOwn(path) }
+        try giveToRootsGroup(dir, directoryStatus, shown: path)
         let shown = "\(path)/\(uid)"
         let file = try openRecord(in: dir, named: "\(uid)", shown: shown)
         guard let st = try? file.status(), st.isRegularFile, st.owner == 0, st.linkCount == 1 else {
             throw notRootsOwn(shown)
         }
+        try giveToRootsGroup(file, st, shown: shown)
         return Record(file)
+    }
+
+    /// root:root. What runas creates gets its effective gid, which is the
+    /// caller's (the binary is setuid, not setgid), and earlier versions
+    /// left the directory and records so: with modes 0700 and 0600 that
+    /// group could do nothing, but nothing of root's should name a
+    /// caller's group. Only ever called on what was checked root's own.
+    static func giveToRootsGroup(
+        _ file: borrowing FileDescriptor, _ status: FileStatus, shown: String
+    ) throws(Failure) {
+        guard status.group != 0 else { return }
+        if fchown(file.rawValue, 0, 0) != 0 { throw unusable("chown \(shown)", .current) }
     }
 
     /// The record, created whole if it does not exist yet: written as an

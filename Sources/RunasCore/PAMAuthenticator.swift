@@ -66,7 +66,9 @@ final class PAMTransaction {
     func authenticate() throws(Failure) {
         // Each pam_authenticate that gets an answer is a try (GuessThrottle),
         // spent in the conversation at its first answer, before the stack
-        // checks anything.
+        // checks anything; the record stays locked from then until
+        // pam_authenticate returns, but for any later prompt of the same
+        // try (PAMConversation).
         let record = try GuessThrottle.open(uid: context.caller.uid)
         try record.check()
         conversation.record = record
@@ -74,8 +76,8 @@ final class PAMTransaction {
         while true {
             conversation.reset()
             let rc = pam_authenticate(handle, Int32(PAM_DISALLOW_NULL_AUTHTOK))
+            record.settle(right: rc == PAM_SUCCESS)
             if rc == PAM_SUCCESS {
-                record.reset()
                 // Answers after this (pam_chauthtok's old and new
                 // passwords) are not guesses.
                 conversation.record = nil
@@ -190,6 +192,7 @@ final class PAMConversation {
     /// The failures in a row this try makes, if wrong; nil until the
     /// first answer of this pam_authenticate (one try, however many
     /// prompts the stack asks: a password and a one-time code are one).
+    /// Once set, the record is locked but while a later prompt waits.
     var inARow: Int?
 
     init(_ context: AuthenticationContext) { self.context = context }
@@ -235,7 +238,18 @@ let pamConverse: @convention(c) (
             let echo = message.msg_style == PAM_PROMPT_ECHO_ON
             let prompt = (!echo && (text == "Password: " || text.isEmpty)) ? state.context.prompt : text
             do throws(Failure) {
-                guard let secret = try PasswordPrompt.read(prompt: prompt, from: state.context.source, echo: echo) else {
+                // A later prompt of a try already spent: nothing stays
+                // locked while the caller types.
+                let spent = state.record != nil && state.inARow != nil
+                if spent { state.record?.pauseForPrompt() }
+                let answer = try PasswordPrompt.read(prompt: prompt, from: state.context.source, echo: echo)
+                if spent, let record = state.record {
+                    do throws(Failure) { try record.resumeAfterPrompt() } catch {
+                        answer?.wipe()
+                        throw error
+                    }
+                }
+                guard let secret = answer else {
                     state.endOfInput = true
                     return fail(PAM_CONV_ERR)
                 }

@@ -18,6 +18,7 @@ public struct FileStatus {
     public var isCharacterDevice: Bool { type == libc_s_ifchr }
     public var permissions: mode_t { raw.st_mode & 0o7777 }
     public var owner: uid_t { raw.st_uid }
+    public var group: gid_t { raw.st_gid }
     public var linkCount: UInt { UInt(raw.st_nlink) }
     public var size: Int64 { Int64(raw.st_size) }
 

@@ -11,7 +11,7 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, USERS, RUNAS, Sandbox, User, user
+from harness import ALICE, USERS, RUNAS, Sandbox, User, default_signals, user
 from test_cli import CLITest
 
 ROOT = USERS[0]
@@ -50,10 +50,21 @@ class GuessThrottleScenarios:
         failures, last = text.split()
         return int(failures), int(last)
 
-    def sh(self, script, stdin=None, timeout=120):
+    def write_record(self, failures, last):
+        """/run/runas/2001 as runas writes it (and its directory if need be)."""
+        if not os.path.isdir(self.box.tally_dir()):
+            os.mkdir(self.box.tally_dir(), 0o700)
+        path = os.path.join(self.box.tally_dir(), str(ALICE.uid))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            os.pwrite(fd, b"%010d %020d\n" % (failures, last), 0)
+        finally:
+            os.close(fd)
+
+    def sh(self, script, stdin=None, timeout=120, env=None):
         p = subprocess.run(self.box.command(ALICE, ["-c", script.replace("RUNAS", RUNAS)], program="/bin/sh"),
                            input=stdin, capture_output=True, text=True, timeout=timeout, cwd="/",
-                           env=self.box.environment(ALICE))
+                           env=self.box.environment(ALICE, env))
         return p
 
     def test_the_kill_loop_gets_four_guesses_in_fifteen_seconds(self):
@@ -78,12 +89,77 @@ class GuessThrottleScenarios:
         self.assertFalse(os.path.exists(marker))
 
     def test_parallel_runs_check_three_tries_at_most(self):
-        p = self.sh("for i in 1 2 3 4 5 6 7 8; do echo wrong | RUNAS -S true 2>>%s/err & done; wait"
+        p = self.sh("for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo wrong | RUNAS -S true 2>>%s/err & done; wait"
                     % self.box.shared)
         self.assertEqual(len(self.failed_tries()), 3, self.box.runas_log())
-        self.assertEqual(len(self.lockouts()), 5, self.box.runas_log())
+        self.assertEqual(len(self.lockouts()), 9, self.box.runas_log())
         with open(os.path.join(self.box.shared, "err")) as f:
-            self.assertEqual(f.read().count("runas: too many incorrect passwords, try again in "), 5)
+            self.assertEqual(f.read().count("runas: too many incorrect passwords, try again in "), 9)
+
+    def test_parallel_right_passwords_are_never_counted_as_wrong(self):
+        # Issue 23: each run spent its try before its password was checked
+        # and nothing held the others back meanwhile, so ten right
+        # passwords in flight looked like ten failures: 6 to 18 of these
+        # 40 were refused as "too many incorrect passwords" and logged as
+        # "locked out: 3 incorrect passwords in a row".
+        p = self.sh("seq 40 | xargs -P 10 -n 1 sh -c "
+                    "'printf \"%s\\n\" \"$PW\" | RUNAS -S echo \"ran-$1\"; echo \"rc $1 $?\"' sh",
+                    env={"PW": ALICE.password})
+        self.assertEqual(p.returncode, 0, p)
+        self.assertEqual(sorted(p.stdout.splitlines()),
+                         sorted(["ran-%d" % n for n in range(1, 41)] + ["rc %d 0" % n for n in range(1, 41)]), p)
+        self.assertNotIn("runas:", p.stderr)
+        log = self.box.runas_log()
+        self.assertEqual(sorted(line for line in log if "COMMAND=" in line),
+                         sorted("alice : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/echo ran-%d" % n
+                                for n in range(1, 41)), log)
+        self.assertEqual((self.failed_tries(), self.lockouts()), ([], []))
+        self.assertEqual(self.record(), (0, 0))
+
+    def test_a_run_waiting_at_the_prompt_holds_up_no_other_run(self):
+        # The record is locked only while a typed password is checked,
+        # never while runas waits for one.
+        t = self.box.terminal(ALICE, ["true"])
+        self.addCleanup(t.close)
+        t.expect("password for alice: ")
+        r = self.box.run(ALICE, ["-S", "echo", "not held up"], stdin=ALICE.password + "\n", timeout=30)
+        self.assertEqual((r.rc, r.out), (0, "not held up\n"), r)
+        t.send(ALICE.password + "\n")
+        self.assertEqual(t.wait(), 0, t.output)
+        self.assertEqual(self.record(), (0, 0))
+
+    def test_a_record_from_before_a_reboot_runs_down(self):
+        # Issue 23: a try time ahead of CLOCK_BOOTTIME (a /run that
+        # survived a reboot, while that clock started again) was waited
+        # for in full at every run, for ever: even the right password was
+        # refused until the uptime caught up. Such a time counts as now.
+        def boot_time():
+            return int(time.clock_gettime(time.CLOCK_BOOTTIME))
+        self.write_record(3, boot_time() + 10**6)
+        before = boot_time()
+        r = self.box.run(ALICE, ["-S", "true"], stdin=ALICE.password + "\n")
+        after = boot_time()
+        self.assertEqual(r.rc, 1, r)
+        self.assertRegex(r.err, r"\Arunas: too many incorrect passwords, try again in (9|10) s\n\Z")
+        failures, last = self.record()
+        self.assertEqual(failures, 3)
+        self.assertTrue(before <= last <= after, (before, last, after))
+        # 10 s later (the record aged by 10 s rather than the test waiting
+        # them out): the wait after 3 failures is over.
+        self.write_record(3, last - 10)
+        r = self.box.run(ALICE, ["-S", "echo", "ran"], stdin=ALICE.password + "\n")
+        self.assertEqual((r.rc, r.out), (0, "ran\n"), r)
+        self.assertEqual(self.record(), (0, 0))
+
+    def test_the_records_and_their_directory_are_root_root(self):
+        # Issue 23: /run/runas and the record got the first caller's group
+        # (made with runas's effective gid, the caller's).
+        r = self.box.run(ALICE, ["-S", "true"], stdin=ALICE.password + "\n")
+        self.assertEqual(r.rc, 0, r)
+        st = os.stat(self.box.tally_dir())
+        self.assertEqual((st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)), (0, 0, "0o700"))
+        st = os.stat(os.path.join(self.box.tally_dir(), str(ALICE.uid)))
+        self.assertEqual((st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)), (0, 0, "0o600"))
 
     def test_a_right_password_starts_the_count_again(self):
         for _ in range(2):
@@ -181,6 +257,74 @@ class PAMTwoPromptsAreOneTryTests(unittest.TestCase):
             self.assertEqual(r.rc, 0, r)
             self.assertEqual([line.split(" ; ")[0] for line in box.runas_log()],
                              ["alice : incorrect password attempt (1 in a row)", "alice : TTY=unknown"])
+
+
+class PAMParallelTriesTests(unittest.TestCase):
+    """Issue 23: a try is locked while its answer is checked, so parallel
+    runs are checked one by one; a run waiting at a prompt, even a PAM
+    stack's second one, holds up none of the caller's other runs, and a run
+    killed while its answer is checked keeps its try and lets them go."""
+
+    STACK = "account required pam_unix.so\nsession required pam_unix.so\n"
+
+    def record(self, box):
+        with open(os.path.join(box.tally_dir(), str(ALICE.uid))) as f:
+            failures, last = f.read().split()
+        return int(failures), int(last)
+
+    def test_a_run_at_its_second_prompt_holds_up_no_other_run(self):
+        from test_pam import test_module
+        with Sandbox(core="pam", pam_stack="auth required @BOX@/pam_runas_test.so ask=Code:\n"
+                                           "auth required pam_unix.so\n" + self.STACK) as box:
+            test_module(box.dir)
+            t = box.terminal(ALICE, ["true"])
+            self.addCleanup(t.close)
+            t.expect("Code:")
+            t.send("42\n")
+            t.expect("password for alice: ")    # its try is spent: it has an answer
+            r = box.run(ALICE, ["-S", "echo", "not held up"], stdin="42\n%s\n" % ALICE.password, timeout=30)
+            self.assertEqual((r.rc, r.out), (0, "not held up\n"), r)
+            t.send(ALICE.password + "\n")
+            self.assertEqual(t.wait(), 0, t.output)
+            self.assertEqual(self.record(box), (0, 0))
+            self.assertEqual([line for line in box.runas_log() if "incorrect" in line], [])
+
+    def test_a_run_killed_while_its_answer_is_checked_keeps_its_try_and_holds_up_no_one(self):
+        with Sandbox(core="pam", pam_stack="auth required pam_unix.so\n"
+                                           "auth required pam_exec.so @BOX@/hold.sh\n" + self.STACK) as box:
+            hold, checking, fifo = (os.path.join(box.shared, n) for n in ("hold", "checking", "fifo"))
+            os.mkfifo(fifo)
+            open(hold, "w").close()
+            # While `hold` exists, the stack's check of an answer does not
+            # end until the test writes to the fifo.
+            box.write_script("hold.sh", "#!/bin/sh\n[ -e %s ] || exit 0\ntouch %s\nread x < %s\n"
+                             % (hold, checking, fifo))
+
+            def release():
+                try:
+                    os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+                except OSError:
+                    pass    # no reader left
+            self.addCleanup(release)
+            p = subprocess.Popen(box.command(ALICE, ["-S", "true"]), stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env=box.environment(ALICE), cwd="/", preexec_fn=default_signals)
+            p.stdin.write((ALICE.password + "\n").encode())
+            p.stdin.close()
+            deadline = time.monotonic() + 30
+            while not os.path.exists(checking):
+                self.assertLess(time.monotonic(), deadline, "the stack never got to hold.sh")
+                self.assertIsNone(p.poll(), "runas ended before its answer was checked")
+                time.sleep(0.02)
+            os.unlink(hold)
+            p.kill()
+            self.assertEqual(p.wait(), -signal.SIGKILL)
+            # Killed during the check: the try stays spent.
+            self.assertEqual(self.record(box)[0], 1)
+            # The kernel let go of its lock (hold.sh, its child, still runs).
+            r = box.run(ALICE, ["-S", "echo", "not held up"], stdin=ALICE.password + "\n", timeout=30)
+            self.assertEqual((r.rc, r.out), (0, "not held up\n"), r)
+            self.assertEqual(self.record(box), (0, 0))
 
 
 class PAMNoSessionWithoutAPasswordTests(unittest.TestCase):

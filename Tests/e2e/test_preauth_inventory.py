@@ -58,6 +58,8 @@ def normalize(line, caller):
         return "socket %s %s" % (words[0], kind)
     if name == "prlimit64":
         return "prlimit64 %s %s" % (words[1], "get" if words[2] == "NULL" else "set")
+    if name == "fchown":
+        return "fchown(%s, %s)" % (words[1], words[2])     # to whom: the descriptor says nothing
     if name in CREDS or name == "umask":
         ids = ["caller" if w in (str(caller.uid), str(caller.gid)) else w for w in words]
         return "%s(%s)" % (name, ", ".join(ids))
@@ -104,9 +106,10 @@ LISTED = "/bin/true"    # the command of the -l scenario
 
 # The one thing written before authentication: the caller's password-try
 # record, /run/runas/UID (GuessThrottle.swift: the directory opened first,
-# the record through it, made whole as an unnamed file the first time).
-# Nothing else may be.
-TRY_RECORD = {"mkdir /run/runas", "openat %d O_RDWR" % ALICE.uid, "openat . O_RDWR", "flock", "pwrite64"}
+# the record through it, made whole as an unnamed file the first time;
+# both given to root's group). Nothing else may be.
+TRY_RECORD = {"mkdir /run/runas", "openat %d O_RDWR" % ALICE.uid, "openat . O_RDWR", "flock", "pwrite64",
+              "fchown(0, 0)"}
 
 
 EDITED = ("/etc/shadow", "/new-file", "/")   # the -e scenario's files ("/": new-file does not exist)
