@@ -29,6 +29,9 @@ say() { echo "@@ $*"; }
 printf '%s\n' 'auth required pam_unix.so' 'account required pam_unix.so' \
     'password required pam_unix.so' 'session required pam_unix.so' >/etc/pam.d/system-auth
 rm -rf /var/lib/pacman && mkdir -p /var/lib/pacman
+# Arch has no group wheel until something makes it: whatever this machine
+# has, the install script must make it here.
+if getent group wheel >/dev/null; then groupdel wheel; fi
 pacman="pacman --noconfirm --assume-installed glibc --assume-installed libxcrypt --assume-installed pam --assume-installed systemd=257"
 if $pacman -U runas-0*.pkg.tar.* >"$BOX/alone.out" 2>&1; then say alone installed; else say alone "$(grep -o 'unable to satisfy dependency .runas-backend. required by runas' "$BOX/alone.out")"; fi
 $pacman -U runas-0*.pkg.tar.* runas-backend-scopex-*.pkg.tar.* >"$BOX/install.out" 2>&1
@@ -53,6 +56,19 @@ say mode-after "$(stat -c '%U:%G:%a' /usr/bin/runas)"
 say version-2 "$(runas --version | grep '^backend:')"
 say root-run-2 "$(runas -u nobody id -un)"
 say stub-called "$(test -e "$BOX/log/systemd-run.json" && echo yes || echo no)"
+# An administrator's own owner, group and mode survive a reinstall (pacman
+# runs pre_upgrade and post_upgrade for it, as for an upgrade).
+state_dirs() { ls -A /run /var/lib | tr '\n' ' '; }
+say state-before "$(state_dirs)"
+chmod u-s /usr/bin/runas
+$pacman -U runas-0*.pkg.tar.* >"$BOX/reinstall.out" 2>&1
+say kept-unset "$(stat -c '%U:%G:%a' /usr/bin/runas)"
+groupadd --system runasadm
+chgrp runasadm /usr/bin/runas
+chmod 4710 /usr/bin/runas
+$pacman -U runas-0*.pkg.tar.* >>"$BOX/reinstall.out" 2>&1
+say kept-own "$(stat -c '%U:%G:%a' /usr/bin/runas)"
+say state-after "$(state_dirs)"
 pacman --noconfirm -R runas runas-backend-systemd-run >/dev/null
 say removed "$(test -e /usr/bin/runas && echo present || echo gone) $(test -e /usr/lib/runas/backend.so && echo present || echo gone)"
 """
@@ -77,7 +93,7 @@ class ArchPackageTests(InstalledPackagesCase, unittest.TestCase):
         self.assertEqual(self.fact("alone"), "unable to satisfy dependency 'runas-backend' required by runas")
 
     def test_setuid_root_wheel_after_install(self):
-        # This machine has no group wheel: the install script made it.
+        # The script's root has no group wheel: the install script made it.
         self.assertEqual(self.fact("created-wheel"), "1")
         self.assertEqual(self.fact("mode"), "root:wheel:4750")
         self.assertEqual(self.fact("pam-file"), "auth include system-auth account include system-auth "
@@ -100,6 +116,22 @@ class ArchPackageTests(InstalledPackagesCase, unittest.TestCase):
         self.assertIn("systemd-run", self.fact("version-2"))
         self.assertEqual(self.fact("root-run-2"), "nobody")
         self.assertEqual(self.fact("stub-called"), "yes")
+
+    def test_an_administrators_mode_survives_a_reinstall(self):
+        # Was: post_upgrade put root:wheel 4750 back on every upgrade and
+        # reinstall, undoing chmod u-s.
+        self.assertEqual(self.fact("kept-unset"), "root:wheel:750")
+        self.assertEqual(self.fact("kept-own"), "root:runasadm:4710")
+        # pre_upgrade's record of the mode is gone once post_upgrade used it.
+        self.assertEqual(self.fact("state-after"), self.fact("state-before"))
+
+    def test_the_package_itself_never_makes_a_setuid_file(self):
+        # The install script gives the mode: an upgrade unpacks a runas that
+        # is not setuid (never one setuid with the package's group or mode).
+        core = [p for p in packages() if os.path.basename(p).startswith("runas-0")][0]
+        listing = subprocess.run(["bsdtar", "-tvf", core, "usr/bin/runas"], capture_output=True, text=True,
+                                 check=True).stdout
+        self.assertRegex(listing, r"^-rwxr-xr-x +0 root +root ")
 
     def test_uninstall_removes_the_files(self):
         self.assertEqual(self.fact("removed"), "gone gone")

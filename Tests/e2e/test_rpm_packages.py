@@ -56,6 +56,18 @@ say core-after "$(sha256sum /usr/bin/runas | cut -d' ' -f1)"
 say version-2 "$(runas --version | grep '^backend:')"
 say root-run-2 "$(runas -u nobody id -un)"
 say stub-called "$(test -e "$BOX/log/systemd-run.json" && echo yes || echo no)"
+# An administrator's own owner, group and mode survive a reinstall (rpm
+# runs %pre and %post as for an upgrade) and rpm -V stays clean.
+chmod u-s /usr/bin/runas
+rpm -U --replacepkgs runas-0*.rpm
+say kept-unset "$(stat -c '%U:%G:%a' /usr/bin/runas)"
+groupadd --system runasadm
+chgrp runasadm /usr/bin/runas
+chmod 4710 /usr/bin/runas
+rpm -U --replacepkgs runas-0*.rpm
+say kept-own "$(stat -c '%U:%G:%a' /usr/bin/runas)"
+say verify-own "$(rpm -V runas >/dev/null 2>&1 && echo clean || rpm -V runas)"
+say state-left "$(ls -A /var/lib/rpm-state 2>/dev/null | tr '\n' ' ')"
 rpm -e runas runas-backend-systemd-run
 say removed "$(test -e /usr/bin/runas && echo present || echo gone) $(test -e /usr/lib/runas/backend.so && echo present || echo gone)"
 """
@@ -141,6 +153,15 @@ class RPMPackageTests(InstalledPackagesCase, unittest.TestCase):
         self.assertEqual(self.fact("root-run-2"), "nobody")
         self.assertEqual(self.fact("stub-called"), "yes")
 
+    def test_an_administrators_mode_survives_a_reinstall(self):
+        # Was: %attr(4750,root,wheel) put root:wheel 4750 back on every
+        # upgrade and reinstall, undoing chmod u-s.
+        self.assertEqual(self.fact("kept-unset"), "root:wheel:750")
+        self.assertEqual(self.fact("kept-own"), "root:runasadm:4710")
+        self.assertEqual(self.fact("verify-own"), "clean")
+        # %pre's record of the mode is gone once %post used it.
+        self.assertEqual(self.fact("state-left"), "")
+
     def test_uninstall_removes_the_files(self):
         self.assertEqual(self.fact("removed"), "gone gone")
 
@@ -152,6 +173,14 @@ class RPMLintTests(unittest.TestCase):
                            capture_output=True, text=True, timeout=300)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertRegex(p.stdout, r"4 packages and 0 specfiles checked; 0 errors, 0 warnings")
+
+    def test_the_package_itself_never_makes_a_setuid_file(self):
+        # %post gives the mode: an upgrade unpacks a runas that is not
+        # setuid (never one setuid with the package's group or mode).
+        core = [r for r in packages() if os.path.basename(r).startswith("runas-0")][0]
+        files = subprocess.run(["rpm", "-qp", "--qf", "[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} "
+                                "%{FILENAMES}\\n]", core], capture_output=True, text=True, check=True).stdout
+        self.assertIn("-rwxr-xr-x root:root /usr/bin/runas\n", files)
 
     def test_every_shipped_elf_passes_hardening_check(self):
         with tempfile.TemporaryDirectory() as tmp:
