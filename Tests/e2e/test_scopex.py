@@ -127,22 +127,20 @@ class ForkedProcessStateTests(ProcessStateTests):
         # otherwise. The files in /proc/PID (not the directory itself) of a
         # non-dumpable process belong to root:root instead of euid:egid.
         cmd = self.box.command(ROOT, ["--reuid=0", "--regid=%d" % ALICE.gid, "--clear-groups", "--",
-                                      RUNAS, "-u", "nobody", "sleep", "3"], program="/usr/bin/setpriv")
-        p = subprocess.Popen(cmd, cwd="/", env={"PATH": "/usr/bin:/bin"}, preexec_fn=default_signals)
+                                      RUNAS, "-u", "nobody", "sh", "-c", "echo ready; read line"],
+                               program="/usr/bin/setpriv")
+        p = subprocess.Popen(cmd, cwd="/", env={"PATH": "/usr/bin:/bin"}, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True, preexec_fn=default_signals)
         self.addCleanup(p.wait)
-        deadline = time.monotonic() + 10
-        runas_pid = None
-        while time.monotonic() < deadline and runas_pid is None:
-            for pid in os.listdir("/proc"):
-                try:
-                    with open("/proc/%s/cmdline" % pid, "rb") as f:
-                        argv = f.read().split(b"\0")
-                except OSError:
-                    continue
-                if argv[:3] == [RUNAS.encode(), b"-u", b"nobody"] and pid.isdigit():
-                    runas_pid = int(pid)
-            time.sleep(0.05)
-        self.assertIsNotNone(runas_pid, "runas never appeared")
+        self.addCleanup(p.stdout.close)
+        self.addCleanup(p.stdin.close)    # the command's read ends, then runas
+        self.wait_for_line(p, "ready")
+        # unshare, enter-sandbox.sh and setpriv exec one another: the
+        # process started is this test's runas now, the command its child.
+        # (Not any runas found on the machine: that may be another test's.)
+        runas_pid = p.pid
+        with open("/proc/%d/cmdline" % runas_pid, "rb") as f:
+            self.assertEqual(f.read().split(b"\0")[:3], [RUNAS.encode(), b"-u", b"nobody"])
         st = os.stat("/proc/%d/status" % runas_pid)
         with open("/proc/%d/status" % runas_pid) as f:
             gid_line = next(line for line in f if line.startswith("Gid:"))
