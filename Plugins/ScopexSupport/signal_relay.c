@@ -77,12 +77,28 @@ static void relay_handler(int sig, siginfo_t *info, void *context) {
     /* With a pty, a new window size reaches the command through the pty. */
     if (relay_child > 0 && !(relay_pty_mode && sig == SIGWINCH) && !command_has_it(info)) {
         /* A stopped job is a whole process group: continue all of it when
-         * the command has a group of its own (under the pty monitor). */
+         * the command has a group of its own (under the pty monitor). A
+         * hangup goes to all of it too, followed by SIGCONT, as the kernel
+         * hangs up a process group orphaned with stopped members: under
+         * runas the command's group is never orphaned (the monitor is its
+         * parent), so nothing else would. It matters when a Ctrl-Z lands
+         * while the command (dash, anything using vfork or posix_spawn)
+         * is between vfork() and execve(): the vfork child, which has just
+         * unblocked its signals, stops, while the command waits in vfork()
+         * with every signal blocked until the child execs. The job never
+         * stops (without runas neither), and a SIGHUP to the command alone
+         * stayed blocked there: when the caller's shell died, runas, the
+         * monitor and the command waited for ever. A stopped process acts
+         * on SIGHUP only once continued; the child then dies of it, vfork()
+         * returns, and the command takes its own. */
         pid_t group = getpgid(relay_child);
-        if (sig == SIGCONT && group == relay_child && group != getpgrp())
-            killpg(group, SIGCONT);
-        else
+        if ((sig == SIGCONT || sig == SIGHUP) && group == relay_child && group != getpgrp()) {
+            killpg(group, sig);
+            if (sig == SIGHUP)
+                killpg(group, SIGCONT);
+        } else {
             kill(relay_child, sig);
+        }
     }
     errno = saved;
 }

@@ -486,6 +486,42 @@ def all_processes():
                 yield (int(entry),) + found
 
 
+def descendants(pid):
+    """(pid, comm, fields) of every process below `pid`, as all_processes
+    gives them, parents first."""
+    children = {}
+    for process in all_processes():
+        children.setdefault(int(process[2][1]), []).append(process)
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        process = todo.pop(0)
+        found.append(process)
+        todo += children.get(process[0], [])
+    return found
+
+
+def wait_for_exit(pids, timeout=30):
+    """Waits until every process in `pids` has ended, children of the test
+    or not (through pidfds); returns the pids still there at the timeout."""
+    waiting = {}
+    for pid in pids:
+        try:
+            waiting[os.pidfd_open(pid)] = pid
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + timeout
+    try:
+        while waiting and time.monotonic() < deadline:
+            ended, _, _ = select.select(list(waiting), [], [], max(0, deadline - time.monotonic()))
+            for fd in ended:
+                del waiting[fd]
+                os.close(fd)
+        return sorted(waiting.values())
+    finally:
+        for fd in waiting:
+            os.close(fd)
+
+
 class Terminal:
     """A process on its own pseudo-terminal (session leader, controlling
     terminal), driven like a person at a keyboard."""

@@ -21,7 +21,10 @@ void backend_unblock_relayed_signals(void);
  * kernel generated (terminal keys, window changes, hangups: the command, in
  * runas's foreground process group, already got those) and signals sent by
  * the command itself, from its process group, or (pty_mode) from the
- * monitor's session, where the command and all it starts run. */
+ * monitor's session, where the command and all it starts run. When the
+ * child leads a process group of its own (the command under the pty
+ * monitor), SIGCONT goes to all of that group, and SIGHUP too, followed by
+ * SIGCONT, as the kernel hangs up an orphaned process group. */
 void backend_relay_signals_to(pid_t child, int pty_mode);
 
 /* Stops this process with `sig` (SIGSTOP, or a stop signal taken with its
