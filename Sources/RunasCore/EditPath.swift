@@ -7,8 +7,9 @@
 // write (whose entries the caller could swap while runas works) is
 // refused. The file itself must be a regular file; devices, FIFOs and
 // directories are refused before they are opened for reading (O_PATH
-// first: opening a device can have effects). Files on proc and sysfs are
-// kernel interfaces, not files (a write-back would set the value, and
+// first: opening a device can have effects). Files on proc, sysfs and the
+// other kernel-interface file systems (cgroup, debugfs, tracefs,
+// securityfs, efivarfs, bpf) are kernel interfaces, not files (a write-back would set the value, and
 // reading it again gives something else): refused before the password
 // where the caller can see them there, and by the walk in any case.
 import CRunasLibc
@@ -106,13 +107,10 @@ enum EditFiles {
         return chain
     }
 
-    /// "proc" or "sysfs" for a filesystem of kernel interfaces, else nil.
+    /// "proc", "sysfs", "cgroup2", ... for a file system of kernel
+    /// interfaces (libc_kernel_interface_filesystem), else nil.
     static func kernelInterface(_ fs: statfs) -> String? {
-        switch fs.f_type {
-        case libc_proc_super_magic: "proc"
-        case libc_sysfs_magic: "sysfs"
-        default: nil
-        }
+        libc_kernel_interface_filesystem(fs.f_type).map { String(cString: $0) }
     }
 
     static func kernelInterfaceRefused(_ kind: String, _ p: EditPath) -> Failure {
@@ -121,7 +119,7 @@ enum EditFiles {
 
     /// Before the password, as the caller (who learns nothing that stat -f
     /// would not tell them): the file, or for a file not there yet its
-    /// directory, must not be on proc or sysfs. A path the caller cannot
+    /// directory, must not be on a kernel-interface file system. A path the caller cannot
     /// reach is left to the walk as the target, after the password.
     static func requireNoKernelInterface(_ p: EditPath) throws(Failure) {
         let slash = UInt8(ascii: "/")

@@ -16,9 +16,12 @@ struct Identity: Equatable {
         Identity(uid: getuid(), gid: getgid(), groups: supplementaryGroups())
     }
 
-    /// Every gid this process holds: real, effective and supplementary.
+    /// The gids the caller holds for good: the real gid and the
+    /// supplementary groups. Not the effective gid: one borrowed from a
+    /// setgid program (or a setgid bit on runas itself) would become the
+    /// command's real, effective and saved gid.
     static func heldGroups() -> [UInt32] {
-        [getgid(), getegid()] + supplementaryGroups()
+        [getgid()] + supplementaryGroups()
     }
 
     /// What a command run as `account` with primary group `gid` gets: its

@@ -61,7 +61,7 @@ public enum Runas {
                                      session: backend.waitsForCommand && !options.background, environment: environment)
         // 7. resolve the command, build its environment
         if options.background {
-            try detachFromTerminal(discardOutput: backend.waitsForCommand && target.credentials.uid != caller.uid)
+            try detachFromTerminal(discardOutput: target.credentials.uid != caller.uid)
         }
         var plan = try plan(options, caller: caller, target: target, cwd: cwd, login: login, environment: environment)
         plan.keepDescriptors = kept
@@ -99,7 +99,7 @@ public enum Runas {
     }
 
     /// -e from step 4 on: the paths and the editor are checked before the
-    /// password is asked (the files only for being on proc or sysfs), then
+    /// password is asked (the files only for being on proc, sysfs and such), then
     /// the session runs and runas exits.
     static func edit(
         _ options: Options, caller: Account, target: Target, tty: String?, cwd: [UInt8], environment: [[UInt8]]
@@ -312,8 +312,9 @@ public enum Runas {
     /// on stdin becomes /dev/null (other input stays). A terminal on stdout
     /// or stderr is opened again write-only, so the caller's own command
     /// can still write to it but not read from it; with `discardOutput`
-    /// (another user's command, started by a backend that hands it runas's
-    /// descriptors) it becomes /dev/null, since even a write-only terminal
+    /// (another user's command: scopex hands it runas's descriptors, and
+    /// systemd-run/run0 --pipe hand the unit the client's, which are
+    /// runas's too) it becomes /dev/null, since even a write-only terminal
     /// lets its holder set echo, Ctrl-C, flow and the window size for the
     /// caller's next prompt, and runas says so once. The backend starts
     /// the command in a session of its own, without a controlling terminal,

@@ -37,9 +37,9 @@ private enum Table: AccountDatabase {
     }
 }
 
-/// What alice's process holds: real and effective gid, and her groups.
+/// What alice's process holds: her real gid and her groups.
 private let aliceGroups: [UInt32] = [2001, 10, 100]
-private let aliceHeld: [UInt32] = [2001, 2001] + aliceGroups
+private let aliceHeld: [UInt32] = [2001] + aliceGroups
 
 struct PasswordCase: Sendable, CustomTestStringConvertible {
     var user: String?
@@ -103,7 +103,7 @@ struct PasswordCase: Sendable, CustomTestStringConvertible {
         let options = try OptionParser.parse(c.words.map { Array($0.utf8) })
         let caller = c.callerIsRoot ? Self.root : Self.alice
         let groups: [UInt32] = c.callerIsRoot ? [0] : aliceGroups
-        let held: [UInt32] = c.callerIsRoot ? [0, 0, 0] : aliceHeld
+        let held: [UInt32] = c.callerIsRoot ? [0, 0] : aliceHeld
         let target = try Policy.resolveTarget(options, caller: caller, callerGroups: groups, in: Table.self)
         let needed = PasswordRule.needsPassword(command: target.credentials, account: target.account.name,
                                                 caller: caller, held: held, staysWithCaller: c.staysWithCaller)

@@ -458,6 +458,16 @@ class RefusalTests(EditTest):
             self.assertRefused(r, "%s: is on %s, a kernel interface and not a file: runas -e cannot edit it" % (path, fs))
             self.assertNotIn("password", r.err)
 
+    def test_files_on_cgroup2_are_refused_before_the_password(self):
+        # One of the other kernel-interface file systems: the one every
+        # systemd machine mounts (where, depends on the machine).
+        with open("/proc/self/mounts") as f:
+            mounts = [line.split()[1] for line in f if line.split()[2] == "cgroup2"]
+        self.assertTrue(mounts, "no cgroup2 file system is mounted here")
+        path = os.path.join(mounts[0], "cgroup.procs")
+        r = self.edit([path])
+        self.assertRefused(r, "%s: is on cgroup2, a kernel interface and not a file: runas -e cannot edit it" % path)
+
     def test_a_kernel_interface_the_caller_cannot_reach_is_refused_all_the_same(self):
         # alice cannot look into /proc/1/fd (root's process): found only
         # once runas walks the path as the target, after the password.

@@ -16,6 +16,7 @@ command outside the caller's session and so always needs the password.
 """
 import json
 import os
+import subprocess
 import unittest
 
 from harness import ALICE, Sandbox, User
@@ -125,6 +126,24 @@ class NoPasswordMatrix:
         # One log line per run: success or "a password is required".
         log = box.runas_log()
         self.assertEqual(len([l for l in log if l.startswith("alice : a password is required")]), len(combos) - ran)
+
+
+class BorrowedGroupTests(unittest.TestCase):
+    """An effective gid the caller only borrows (runas started from a
+    setgid program) is not held for good: without a password it must not
+    become the command's real, effective and saved gid."""
+
+    def test_an_effective_gid_alone_is_not_held(self):
+        with Sandbox() as box:
+            cmd = box.command(ALICE, ["-n", "-g", "proj", "id", "-g"])
+            cmd = [w if not str(w).startswith("--regid=") else "--rgid=2001" for w in cmd]
+            cmd.insert(cmd.index("--rgid=2001") + 1, "--egid=3000")
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd="/",
+                               env=box.environment(ALICE))
+            self.assertEqual((p.returncode, p.stdout, p.stderr), (1, "", "runas: a password is required\n"), p)
+            # Control: the same start with her own gid as effective too.
+            r = box.run(ALICE, ["-n", "-g", "users", "id", "-g"])
+            self.assertEqual((r.rc, r.out, r.err), (0, "100\n", ""), r)
 
 
 class ShadowScopexTests(NoPasswordMatrix, unittest.TestCase):

@@ -287,6 +287,17 @@ class ForkedBackgroundTests(BackgroundTests):
 class BackgroundSystemdRunTests(OptionTest):
     backend = "systemd-run"
 
+    def test_another_users_command_gets_no_hold_on_the_terminal(self):
+        # --pipe hands the unit the client's stdout and stderr, which are
+        # runas's: the same /dev/null as with scopex. (The stubs pass their
+        # descriptors on as the real tools do.)
+        BackgroundTests.test_another_users_command_gets_no_hold_on_the_terminal(self)
+
+    def wait_for(self, path, text, timeout=20):
+        return BackgroundTests.wait_for(self, path, text, timeout)
+
+    PROBE = BackgroundTests.PROBE
+
     def test_the_client_runs_with_pipes_and_runas_returns_at_once(self):
         # (On a terminal: -b must still give the command pipes, not a pty.
         # The client stays behind holding the terminal, so runas's end is

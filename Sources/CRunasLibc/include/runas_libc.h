@@ -77,9 +77,22 @@ static const mode_t libc_s_isuid = S_ISUID;
 static inline int libc_no_new_privs(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0); }
 static const unsigned long libc_st_nosuid = ST_NOSUID;
 
-/* Filesystem types (statfs's f_type), typed as f_type is. */
-static const __fsword_t libc_proc_super_magic = PROC_SUPER_MAGIC;
-static const __fsword_t libc_sysfs_magic = SYSFS_MAGIC;
+/* The name of a file system of kernel interfaces (statfs's f_type), whose
+ * "files" are settings, not files: NULL for any other. */
+static inline const char *libc_kernel_interface_filesystem(__fsword_t type) {
+    switch (type) {
+    case PROC_SUPER_MAGIC: return "proc";
+    case SYSFS_MAGIC: return "sysfs";
+    case CGROUP_SUPER_MAGIC: return "cgroup";
+    case CGROUP2_SUPER_MAGIC: return "cgroup2";
+    case DEBUGFS_MAGIC: return "debugfs";
+    case TRACEFS_MAGIC: return "tracefs";
+    case SECURITYFS_MAGIC: return "securityfs";
+    case EFIVARFS_MAGIC: return "efivarfs";
+    case BPF_FS_MAGIC: return "bpf";
+    default: return NULL;
+    }
+}
 
 /* The process environment (environ is a plain global in C). */
 static inline char **libc_environ(void) { return environ; }
