@@ -9,6 +9,9 @@ Container boots it with --volatile=overlay, so
 everything a test installs or changes lives in a tmpfs and vanishes at
 shutdown. Commands run inside with nsenter. Nothing on the machine changes
 but two cgroup directories, removed again by close().
+
+Tests/platform uses the same machinery with roots of its own (a Root with
+more packages) and host directories bound read-only into the container.
 """
 import os
 import re
@@ -24,9 +27,25 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "Tests", "e2e"))
 from harness import Result, all_processes  # noqa: E402
 PACKAGES = "systemd,systemd-sysv,dbus,libpam-systemd"
-# suite: (cache directory, a file that says the root filesystem is whole)
-SUITES = {"trixie": (os.path.join(REPO, ".build", "systemd-root"), "usr/bin/run0"),
-          "bookworm": (os.path.join(REPO, ".build", "systemd-root-bookworm"), "usr/bin/systemd-run")}
+
+
+class Root:
+    """A root filesystem made with debootstrap: `release`'s minbase plus
+    `packages`, cached in `cache`/rootfs; `marker` is a file that says it is
+    whole (debootstrap's last steps made it). `unified`: its systemd needs
+    the unified cgroup hierarchy (systemd >= 258 dropped cgroup v1), which
+    systemd-nspawn 252 on a host with hybrid cgroups gives it only when
+    asked (otherwise the container's systemd exits at once, status 255)."""
+
+    def __init__(self, name, release, cache, marker, packages=PACKAGES, unified=False):
+        self.name, self.release, self.cache, self.marker, self.packages = name, release, cache, marker, packages
+        self.unified = unified
+
+
+# The real-systemd tier's roots, by suite.
+SUITES = {"trixie": Root("trixie", "trixie", os.path.join(REPO, ".build", "systemd-root"), "usr/bin/run0"),
+          "bookworm": Root("bookworm", "bookworm", os.path.join(REPO, ".build", "systemd-root-bookworm"),
+                           "usr/bin/systemd-run")}
 
 
 def mirror():
@@ -47,29 +66,44 @@ def mirror():
     return "http://deb.debian.org/debian"
 
 
-def ensure_rootfs(suite):
-    """The suite's cached root filesystem, made with debootstrap when missing."""
-    cache, marker = SUITES[suite]
-    rootfs = os.path.join(cache, "rootfs")
-    if os.path.exists(os.path.join(rootfs, marker)):
+def ensure_rootfs(root):
+    """The cached root filesystem of `root` (a Root, or a suite's name),
+    made with debootstrap when missing or made with other packages (the
+    list it was made with is kept beside it)."""
+    if isinstance(root, str):
+        root = SUITES[root]
+    rootfs = os.path.join(root.cache, "rootfs")
+    stamp = os.path.join(root.cache, "packages")
+    try:
+        with open(stamp) as f:
+            made_with = f.read().strip()
+    except FileNotFoundError:
+        made_with = PACKAGES  # (made before the list was kept)
+    if os.path.exists(os.path.join(rootfs, root.marker)) and made_with == root.packages:
         return rootfs
-    os.makedirs(cache, exist_ok=True)
+    os.makedirs(root.cache, exist_ok=True)
     tmp = rootfs + ".new"
     shutil.rmtree(tmp, ignore_errors=True)
-    p = subprocess.run(["debootstrap", "--variant=minbase", "--include=" + PACKAGES, suite, tmp, mirror()],
-                       capture_output=True, text=True)
+    p = subprocess.run(["debootstrap", "--variant=minbase", "--include=" + root.packages, root.release, tmp,
+                        mirror()], capture_output=True, text=True)
     if p.returncode != 0:
-        raise RuntimeError("debootstrap failed:\n" + (p.stdout + p.stderr)[-3000:])
+        raise RuntimeError("debootstrap of %s with %s failed:\n%s"
+                           % (root.release, root.packages, (p.stdout + p.stderr)[-3000:]))
     shutil.rmtree(rootfs, ignore_errors=True)
     os.rename(tmp, rootfs)
+    with open(stamp, "w") as f:
+        f.write(root.packages + "\n")
     return rootfs
 
 
 class Container:
-    def __init__(self, suite="trixie", boot_timeout=90):
-        root = ensure_rootfs(suite)
-        self.suite = suite
-        self.cgroup = "runas-systemd-test-%d-%s" % (os.getpid(), suite)
+    def __init__(self, suite="trixie", boot_timeout=90, binds=()):
+        """`suite`: a Root or a suite's name; `binds`: (host path, path
+        inside) pairs, bound read-only."""
+        spec = SUITES[suite] if isinstance(suite, str) else suite
+        root = ensure_rootfs(spec)
+        self.suite = spec.name
+        self.cgroup = "runas-systemd-test-%d-%s" % (os.getpid(), self.suite)
         self.cgroups = []
         for hierarchy in ("unified", "systemd"):
             base = os.path.join("/sys/fs/cgroup", hierarchy)
@@ -88,8 +122,9 @@ class Container:
         self.log = tempfile.TemporaryFile()
         self.nspawn = subprocess.Popen(
             ["systemd-nspawn", "-q", "-D", root, "--register=no", "--keep-unit", "-b",
-             "--console=pipe", "--volatile=overlay"],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=into_cgroup)
+             "--console=pipe", "--volatile=overlay"] + ["--bind-ro=%s:%s" % b for b in binds],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=into_cgroup,
+            env=dict(os.environ, SYSTEMD_NSPAWN_UNIFIED_HIERARCHY="1") if spec.unified else None)
         try:
             self.pid = self._wait_for_systemd(boot_timeout)
             self._wait_until_running(boot_timeout)
