@@ -11,7 +11,11 @@
 #   5. the real-systemd tier (Tests/systemd: systemd-run and run0 of a
 #      booted systemd 257, and systemd-run of Debian 12's 252, in
 #      systemd-nspawn containers),
-#   6. the end-to-end suite again against AddressSanitizer builds of the
+#   6. the platform tier (Tests/platform: install.sh, the README's user
+#      steps and the Debian packages on Debian 13 with swift.org's Swift,
+#      and on Debian sid with Debian's own swiftlang, in systemd-nspawn
+#      containers),
+#   7. the end-to-end suite again against AddressSanitizer builds of the
 #      core (any sanitizer report fails the test that caused it).
 # Not root: the end-to-end suites cannot run; that is reported loudly and
 # the run fails (pass --unit-only to run only stages 1 and 2 on purpose).
@@ -85,6 +89,12 @@ RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v ${RUNAS_
 # made once with debootstrap and cached).
 echo "== real systemd tier (Tests/systemd)"
 (cd ../systemd && RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v test_real_systemd)
+
+# Where people run it: Debian 13 (glibc 2.41) with the swift.org toolchain,
+# and sid with Debian's own swiftlang (no swift.org), each from a git clone
+# in a booted container (roots made once with debootstrap and cached).
+echo "== platform tier (Tests/platform)"
+(cd ../platform && "$python" -m unittest -v test_trixie test_sid)
 
 # The same scenarios against the ASan core. Left out: the artifact checks
 # (they are about the release build: no extra runtime, size), install.sh
