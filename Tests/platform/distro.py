@@ -40,7 +40,8 @@ TRIXIE = Root("platform-trixie", "trixie", os.path.join(REPO, ".build", "platfor
                   # resolves neither virtual packages nor a dependency's second
                   # choice: devscripts's sopv | gpgv, libnet-ssleay-perl's
                   # perl-openssl-abi-3)
-                  "dpkg-dev", "debhelper", "fakeroot", "lintian", "devscripts", "gpgv",
+                  # (dpkg-buildpackage checks build-essential too)
+                  "dpkg-dev", "build-essential", "debhelper", "fakeroot", "lintian", "devscripts", "gpgv",
                   "perl-openssl-defaults"]))
 SID = Root("platform-sid", "sid", os.path.join(REPO, ".build", "platform-root-sid"),
            "usr/bin/dpkg-buildpackage", ",".join(BASE + [

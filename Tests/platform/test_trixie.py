@@ -17,7 +17,7 @@ import unittest
 from distro import TRIXIE, Box, ensure_roots, require_tools
 
 SRC = "/root/runas"
-ALICE_PW = "alice's horse battery"
+ALICE_PW = "alice horse battery"
 CAROL_PW = "carol staple"
 EDITOR = "/usr/local/bin/platform-editor"
 BOX = None
@@ -30,9 +30,8 @@ def setUpModule():
     BOX = Box(TRIXIE, swift_org=True)
     try:
         BOX.clone(SRC)
-        # README: "./install.sh --create-wheel" as root, then a wheel member.
-        install(["--create-wheel"])
-        BOX.add_user("alice", ALICE_PW.replace("'", ""), wheel=True)
+        # alice joins wheel once install.sh --create-wheel has made it.
+        BOX.add_user("alice", ALICE_PW)
         BOX.add_user("carol", CAROL_PW)
         # The editor runas -e starts (as alice, on a copy): it rewrites the
         # last file it is given.
@@ -55,19 +54,20 @@ def install(args):
 
 class Installed:
     """The checks for one installed combination; `installs` are the
-    install.sh argument lists that give it, in order."""
+    install.sh argument lists that give it, in order (README: as root,
+    "./install.sh --create-wheel", then "usermod -aG wheel YOURNAME")."""
     installs = []
     backend = None
     authentication = None
-    password = ALICE_PW.replace("'", "")
 
     @classmethod
     def setUpClass(cls):
         for args in cls.installs:
             install(args)
+        BOX.must("usermod -aG wheel alice", "usermod -aG wheel alice")
 
     def runas(self, args, user="alice", password=None, env=None):
-        password = self.password if password is None else password
+        password = ALICE_PW if password is None else password
         return BOX.run(["runas", "-S"] + list(args), user=user, input=password + "\n", env=env)
 
     def test_version_names_backend_and_authentication(self):
@@ -101,7 +101,7 @@ class Installed:
         self.assertFalse(os.path.exists(BOX.path("/carol-was-here")))
 
     def test_wrong_password_is_refused(self):
-        r = self.runas(["touch", "/alice-was-here"], password="not alice's")
+        r = self.runas(["touch", "/alice-was-here"], password="not alice")
         self.assertEqual((r.rc, r.out), (1, ""), r)
         self.assertEqual(r.err.splitlines()[-1:], ["runas: 1 incorrect password attempt"], r)
         self.assertFalse(os.path.exists(BOX.path("/alice-was-here")))
@@ -120,13 +120,13 @@ class ScopexShadow(Installed, unittest.TestCase):
 
 
 class ScopexPam(Installed, unittest.TestCase):
-    installs = [["--backend", "scopex", "--pam"]]
+    installs = [["--create-wheel", "--backend", "scopex", "--pam"]]
     backend = "scopex"
     authentication = "PAM (service runas)"
 
 
 class SystemdRunPam(Installed, unittest.TestCase):
-    installs = [["--backend", "scopex", "--pam"], ["--backend", "systemd-run", "--plugin-only"]]
+    installs = [["--create-wheel", "--backend", "scopex", "--pam"], ["--backend", "systemd-run", "--plugin-only"]]
     backend = "systemd-run"
     authentication = "PAM (service runas)"
 
