@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 // runas: a small setuid-root "run as" command with plugin backends.
 // README.md says what each trait builds ("Build traits") and how the parts
 // fit ("How it works"); SECURITY.md, what the setuid core may do and when.
@@ -24,6 +24,16 @@ let embeddedCoreLinker: [LinkerSetting] = [
     .linkedLibrary("swiftUnicodeDataTables", .when(traits: ["Embedded"])),
     .linkedLibrary("m", .when(traits: ["Embedded"])),  // ceil, from the hash tables' sizing
 ]
+
+/// _FORTIFY_SOURCE for the C targets' own sources only, in release builds.
+/// Swift's C importer must never see it: with glibc 2.40 or later it
+/// declares overloaded fortified read/pread that Swift cannot choose
+/// between ("ambiguous use of 'read'"), which is why it is not a -Xcc flag.
+/// install.sh passes the caller's level (from CPPFLAGS/CFLAGS, at least 2)
+/// as RUNAS_FORTIFY_SOURCE.
+let fortifyLevel = Context.environment["RUNAS_FORTIFY_SOURCE"] ?? "2"
+precondition(["1", "2", "3"].contains(fortifyLevel), "RUNAS_FORTIFY_SOURCE must be 1, 2 or 3, not '\(fortifyLevel)'")
+let hardenedC: [CSetting] = [.define("_FORTIFY_SOURCE", to: fortifyLevel, .when(configuration: .release))]
 
 func backend(
     _ product: String, target: String, path: String, using own: [Target.Dependency]
@@ -57,18 +67,18 @@ let package = Package(
     ],
     targets: [
         // The one libc edge (headers and inline helpers), for core and backends.
-        .target(name: "CRunasLibc"),
+        .target(name: "CRunasLibc", cSettings: hardenedC),
         // The typed Swift layer over it: descriptors, errno, wait status.
         .target(name: "SystemEdge", dependencies: ["CRunasLibc"], swiftSettings: embedded),
         // Every build-time constant (paths, safe PATH, versions), defined once.
-        .target(name: "CRunasBuildConfig"),
+        .target(name: "CRunasBuildConfig", cSettings: hardenedC),
         // The backend ABI: one public C header, shared by core and backends.
-        .target(name: "CRunasBackendABI"),
+        .target(name: "CRunasBackendABI", cSettings: hardenedC),
         // C pieces of the core: start-up hardening, syslog, prompt signals,
         // the askpass spawn, try records, reading a backend's record.
-        .target(name: "CRunasSupport", dependencies: ["CRunasLibc", "CRunasBackendABI"]),
+        .target(name: "CRunasSupport", dependencies: ["CRunasLibc", "CRunasBackendABI"], cSettings: hardenedC),
         // How runas shows bytes it did not write (escapes), for core and backends.
-        .target(name: "CRunasVisible"),
+        .target(name: "CRunasVisible", cSettings: hardenedC),
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CPAM", providers: [.apt(["libpam0g-dev"])]),
         // The core: CLI, accounts, authentication, environment, loader.
@@ -92,14 +102,14 @@ let package = Package(
 
         // Backends (Embedded Swift shared objects). What all of them use:
         // plain C helpers, and the Swift side of the ABI and of messages.
-        .target(name: "BackendPOSIX", dependencies: ["CRunasLibc", "CRunasBackendABI"], path: "Plugins/BackendPOSIX"),
+        .target(name: "BackendPOSIX", dependencies: ["CRunasLibc", "CRunasBackendABI"], path: "Plugins/BackendPOSIX", cSettings: hardenedC),
         .target(name: "BackendKit", dependencies: ["BackendPOSIX", "SystemEdge", "CRunasVisible", "CRunasBuildConfig"],
                 path: "Plugins/BackendKit", swiftSettings: embedded),
         // scopex's own C half: signal relay, job control, pseudo-terminal.
-        .target(name: "ScopexSupport", dependencies: ["BackendPOSIX"], path: "Plugins/ScopexSupport"),
+        .target(name: "ScopexSupport", dependencies: ["BackendPOSIX"], path: "Plugins/ScopexSupport", cSettings: hardenedC),
         // What systemd-run and run0 share: running the client, passing
         // signals on to the unit (C: UnitSignals).
-        .target(name: "UnitSignals", dependencies: ["BackendPOSIX"], path: "Plugins/UnitSignals"),
+        .target(name: "UnitSignals", dependencies: ["BackendPOSIX"], path: "Plugins/UnitSignals", cSettings: hardenedC),
         .target(name: "ServiceManagerKit",
                 dependencies: ["BackendKit", "BackendPOSIX", "UnitSignals", "SystemEdge", "CRunasBuildConfig"],
                 path: "Plugins/ServiceManagerKit", swiftSettings: embedded),

@@ -77,9 +77,12 @@ options:
 environment: PREFIX (default /usr/local), DESTDIR, SYSTEMD_RUN_PATH, RUN0_PATH,
              SYSTEMCTL_PATH (passes signals on to the command's unit),
              DEFAULT_EDITOR (runas -e's editor when the caller names none),
+             SWIFT_BIN (the directory of the swift to build with; default:
+             swift on PATH, else /opt/swift/usr/bin),
              CPPFLAGS, CFLAGS (added to the C parts' flags), LDFLAGS (added to
              every link); the build is hardened either way (PIE, full RELRO,
-             BIND_NOW, stack protector, _FORTIFY_SOURCE=2 for the C parts)
+             BIND_NOW, stack protector, and _FORTIFY_SOURCE for the C parts
+             only: level 2, or the caller's level if higher)
 EOF
 }
 
@@ -274,11 +277,51 @@ if ! $build_only && [ -z "$DESTDIR" ] && [ "$(id -u)" != 0 ]; then
     die "installing a setuid-root program needs root: run as root, or use --build-only / DESTDIR"
 fi
 
-# The toolchain: swift on PATH, or the usual /opt/swift.
-if ! command -v swift >/dev/null 2>&1; then
-    [ -x /opt/swift/usr/bin/swift ] || die "swift not found on PATH or in /opt/swift/usr/bin"
-    PATH="/opt/swift/usr/bin:$PATH"
-fi
+# The toolchain: $SWIFT_BIN, swift on PATH, or the usual /opt/swift (see
+# packaging/swift-toolchain.sh). Where its libraries are and which
+# architecture it builds for, the compiler says itself: swift.org's keeps
+# them in <toolchain>/usr/lib/swift, Debian's in /usr/libexec/swift/lib/swift,
+# Fedora's in /usr/lib64/swift.
+. ./packaging/swift-toolchain.sh
+use_swift_toolchain || exit 1
+target_info=$(swiftc -print-target-info) || die "swiftc -print-target-info failed (is $(command -v swift) a whole toolchain?)"
+target_value() { echo "$target_info" | sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+swift_resources=$(target_value runtimeResourcePath)
+swift_arch=$(target_value arch)
+[ -d "$swift_resources" ] && [ -n "$swift_arch" ] || die "swiftc -print-target-info names no runtimeResourcePath or arch"
+# Embedded Swift's libraries exist for the vendor-neutral triple only
+# (Debian's swift defaults to x86_64-pc-linux-gnu): the Embedded builds name it.
+embedded_triple="$swift_arch-unknown-linux-gnu"
+
+# _FORTIFY_SOURCE: the C targets define it themselves in release builds
+# (Package.swift), at the level the caller's CPPFLAGS/CFLAGS ask for (the
+# last one given; never below 2), passed as RUNAS_FORTIFY_SOURCE. The define
+# itself is taken out of the flags passed on with -Xcc, which also reach
+# Swift's C importer, where glibc 2.40+ makes every optimised build fail
+# ("ambiguous use of 'read'"). Forms: -D_FORTIFY_SOURCE=N, -U_FORTIFY_SOURCE,
+# and Fedora's -Wp,-U_FORTIFY_SOURCE,-D_FORTIFY_SOURCE=3.
+fortify_level=2
+caller_cflags=""
+set -f
+for w in ${CPPFLAGS:-} ${CFLAGS:-}; do
+    case "$w" in
+        *_FORTIFY_SOURCE*) ;;
+        *) caller_cflags="$caller_cflags $w"; continue ;;
+    esac
+    case "$w" in -Wp,*) parts=$(echo "${w#-Wp,}" | tr ',' ' ') ;; *) parts=$w ;; esac
+    kept=""
+    for part in $parts; do
+        case "$part" in
+            -D_FORTIFY_SOURCE=[0123]) level=${part#-D_FORTIFY_SOURCE=}; [ "$level" -lt 2 ] || fortify_level=$level ;;
+            -D_FORTIFY_SOURCE|-U_FORTIFY_SOURCE) ;;
+            *_FORTIFY_SOURCE*) die "cannot read the _FORTIFY_SOURCE level in '$w' (CPPFLAGS/CFLAGS)" ;;
+            *) kept="${kept:+$kept,}$part" ;;
+        esac
+    done
+    [ -z "$kept" ] || caller_cflags="$caller_cflags -Wp,$kept"
+done
+set +f
+export RUNAS_FORTIFY_SOURCE=$fortify_level
 
 # C libraries the build links against (Debian package names). Missing
 # ones are named; only --install-build-deps installs them (never asked for,
@@ -307,38 +350,36 @@ say "building runas with traits $traits (backends: $built; installed backend: $b
 # (-static-stdlib links with --exclude-libs ALL), so libpam would free the
 # core's ASan allocations with glibc's free and crash.
 sanitize_flags() {
-    asan_dir="$(dirname "$(dirname "$(command -v swift)")")/lib/swift/clang/lib/linux"
-    [ -e "$asan_dir/libclang_rt.asan-x86_64.so" ] || die "no shared ASan runtime in $asan_dir"
+    asan_dir="$swift_resources/clang/lib/linux"
+    [ -e "$asan_dir/libclang_rt.asan-$swift_arch.so" ] || die "no shared ASan runtime in $asan_dir"
     echo "--sanitize=$sanitize -Xswiftc -Xclang-linker -Xswiftc -shared-libasan -Xlinker -rpath -Xlinker $asan_dir"
 }
 # Embedded Swift (trait Embedded): optimised for size, each function in a
 # section of its own so that the linker drops what nothing calls, and the
 # toolchain's Unicode tables for String comparison.
 embedded_flags() {
-    toolchain="$(dirname "$(dirname "$(command -v swift)")")"
-    embedded_lib="$toolchain/lib/swift/embedded/$(uname -m)-unknown-linux-gnu"
+    embedded_lib="$swift_resources/embedded/$embedded_triple"
     [ -e "$embedded_lib/libswiftUnicodeDataTables.a" ] || die "no Embedded Swift libraries in $embedded_lib"
-    echo "-Xswiftc -Osize -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections" \
+    echo "--triple $embedded_triple -Xswiftc -Osize -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections" \
         "-Xcc -fdata-sections -Xlinker --gc-sections -Xlinker -L$embedded_lib"
 }
 # Hardening, always: full RELRO and immediate binding for every link, the
-# stack protector and _FORTIFY_SOURCE=2 for the C parts (PIE is SwiftPM's
-# default for executables; shared objects are position-independent anyway).
-# Then the caller's CPPFLAGS/CFLAGS (to the C compiler) and LDFLAGS (to the
-# compiler driver that links, so -Wl,... works), a word each. Paths of this
+# stack protector for the C parts (PIE is SwiftPM's default for
+# executables; shared objects are position-independent anyway), and the
+# fortified C above. Then the caller's other CPPFLAGS/CFLAGS (to the C
+# compiler) and LDFLAGS (to the compiler driver that links, so -Wl,...
+# works), a word each. Paths of this
 # checkout are mapped to "." in debug information and #file, and the
 # compiler's own module hashes (which cover those paths; only for its
 # incremental builds) are left out, so that where the tree sits does not
 # change the binaries.
 build_flags() {
-    fortify="-Xcc -D_FORTIFY_SOURCE=2"
-    case " ${CPPFLAGS:-} ${CFLAGS:-} " in *_FORTIFY_SOURCE*) fortify="" ;; esac  # (the caller's level)
     echo "-Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now" \
-        "-Xcc -fstack-protector-strong $fortify -Xcc -fstack-clash-protection" \
+        "-Xcc -fstack-protector-strong -Xcc -fstack-clash-protection" \
         "-Xswiftc -file-prefix-map -Xswiftc $PWD=. -Xcc -ffile-prefix-map=$PWD=." \
         "-Xswiftc -Xfrontend -Xswiftc -disable-incremental-llvm-codegen -Xswiftc -Xfrontend -Xswiftc -no-clang-module-breadcrumbs"
     set -f
-    for w in ${CPPFLAGS:-} ${CFLAGS:-}; do printf ' -Xcc %s' "$w"; done
+    for w in $caller_cflags; do printf ' -Xcc %s' "$w"; done
     for w in ${LDFLAGS:-}; do printf ' -Xswiftc -Xclang-linker -Xswiftc %s' "$w"; done
 }
 case "$PWD" in *[!A-Za-z0-9/._+-]*) die "the checkout's path ($PWD) may hold only letters, digits and / . _ + -: the build flags carry it" ;; esac
@@ -348,7 +389,7 @@ case "$PWD" in *[!A-Za-z0-9/._+-]*) die "the checkout's path ($PWD) may hold onl
 # runtime found through an absolute RPATH like ASan's (test builds only).
 build() {
     if [ "$1" = runas ] && [ -n "$sanitize" ]; then
-        swift_lib="$(dirname "$(dirname "$(command -v swift)")")/lib/swift/linux"
+        swift_lib="$swift_resources/linux"
         mode="--scratch-path $scratch-$sanitize --traits $traits $(sanitize_flags) -Xlinker -rpath -Xlinker $swift_lib"
     else
         mode="--scratch-path $scratch --traits $traits,Embedded $(embedded_flags)"

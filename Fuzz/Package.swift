@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 // Fuzz/: libFuzzer targets for every parser of untrusted input in the
 // runas core. Built and run by Fuzz/run.sh (swift build --sanitize=fuzzer
 // --sanitize=address); not part of the product. Each target checks the

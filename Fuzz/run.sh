@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")"
 seconds=${1:-12}
-if ! command -v swift >/dev/null 2>&1; then PATH="/opt/swift/usr/bin:$PATH"; fi
+. ../packaging/swift-toolchain.sh && use_swift_toolchain
 
 scratch="$PWD/../.build/fuzz"
 echo "== building fuzz targets (-sanitize=fuzzer,address)"

@@ -17,6 +17,8 @@
 #      containers),
 #   7. the end-to-end suite again against AddressSanitizer builds of the
 #      core (any sanitizer report fails the test that caused it).
+# As root it first installs the Debian packages it uses that are missing
+# (named as it does so): on a fresh machine, README's two commands are all.
 # Not root: the end-to-end suites cannot run; that is reported loudly and
 # the run fails (pass --unit-only to run only stages 1 and 2 on purpose).
 # RUNAS_FUZZ_SECONDS (default 12) is each fuzz target's time.
@@ -25,7 +27,7 @@ cd "$(dirname "$0")/.."
 unit_only=false
 [ "${1:-}" = "--unit-only" ] && unit_only=true
 
-if ! command -v swift >/dev/null 2>&1; then PATH="/opt/swift/usr/bin:$PATH"; fi
+. packaging/swift-toolchain.sh && use_swift_toolchain
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
 
@@ -38,6 +40,21 @@ filtered() {
     rm -f "$log"
     return $rc
 }
+
+# As root (the end-to-end stages), the Debian packages the suite uses
+# that are missing are installed first, and named.
+need="libcrypt-dev libpam0g-dev libpam-modules libpam-runtime python3 util-linux binutils gcc libc6-dev
+groff-base strace debootstrap systemd-container acl dpkg-dev debhelper lintian devscripts zsh fish rpm
+rpmlint makepkg pacman-package-manager libarchive-tools cpio"
+missing=""
+[ "$(id -u)" != 0 ] || $unit_only || for p in $need; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "== installing the Debian packages the tests need:$missing"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+fi
 
 echo "== unit tests"
 swift test --scratch-path .build/unit
@@ -57,6 +74,7 @@ if [ "$(id -u)" != 0 ]; then
     echo "!! A skipped suite is not a passed suite: run as root, or pass --unit-only." >&2
     exit 1
 fi
+
 
 # stage DIR [install.sh options...]: the three staged builds the suite uses.
 stage() {

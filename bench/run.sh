@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ]; then
     echo "bench/run.sh: run as root (it runs setuid programs in a private mount namespace)" >&2
     exit 1
 fi
-if ! command -v swift >/dev/null 2>&1; then PATH="/opt/swift/usr/bin:$PATH"; fi
+. packaging/swift-toolchain.sh && use_swift_toolchain
 work="$PWD/.build/bench"
 mkdir -p "$work/debs"
 

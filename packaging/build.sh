@@ -88,7 +88,7 @@ case "$format" in
             mkdir -p "$work/home" "$work/tmp"
             chown -hR "$builder:$builder" "$work"
             (cd "$src" && setsid -w setpriv --reuid="$builder" --regid="$builder" --clear-groups -- \
-                env -i HOME="$work/home" TMPDIR="$work/tmp" PATH="$PATH" LANG=C.UTF-8 \
+                env -i HOME="$work/home" TMPDIR="$work/tmp" PATH="$PATH" ${SWIFT_BIN:+SWIFT_BIN="$SWIFT_BIN"} LANG=C.UTF-8 \
                 makepkg --noconfirm $nodeps "$@" </dev/null)
             pkill -KILL -U "$builder" 2>/dev/null || true
         else

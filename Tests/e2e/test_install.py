@@ -13,6 +13,7 @@ systemd (the path is also compiled into the build, which these runs never
 install). apt-get is a STUB that records its arguments: the suite never
 installs packages on the machine.
 """
+import json
 import os
 import shutil
 import stat
@@ -91,6 +92,75 @@ class TraitChoiceTests(unittest.TestCase):
         p = install(["--traits", "PAM", "--build-only"], systemd_version=257)
         self.assertEqual((p.returncode, p.stderr),
                          (1, "install.sh: no backend trait in 'PAM': add SystemdRun, Run0 or Scopex\n"))
+
+
+def build_commands(traits):
+    """The argument lists of every compiler command in the last build of
+    TRAITS (SwiftPM's llbuild manifest), as (tool, args) pairs."""
+    path = os.path.join(REPO, ".build", "install-" + traits.replace(",", "-"), "release.yaml")
+    commands = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("args: ["):
+                args = json.loads(line[len("args: "):])
+                commands.append((os.path.basename(args[0]), args))
+    return commands
+
+
+class ToolchainTests(unittest.TestCase):
+    """Issue 24: fortification for the C parts only, whatever form the
+    caller's flags give it in; the toolchain found through the compiler
+    itself; SWIFT_BIN the one name for it."""
+
+    def test_fortify_reaches_the_c_parts_only_at_the_callers_level(self):
+        # Was: -Xcc -D_FORTIFY_SOURCE=2 (and the caller's CPPFLAGS) also
+        # reached Swift's C importer, where glibc 2.40+ makes every optimised
+        # build fail: "ambiguous use of 'read'" (shown on Debian 13 by the
+        # platform tier). Debian's dpkg-buildflags form, then Fedora's.
+        p = install(["--traits", "Scopex", "--build-only", "--plugin-only"],
+                    env={"CPPFLAGS": "-Wdate-time -D_FORTIFY_SOURCE=2",
+                         "CFLAGS": "-g -O2 -Wp,-U_FORTIFY_SOURCE,-D_FORTIFY_SOURCE=3 -Wp,-D_GLIBCXX_ASSERTIONS"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        commands = build_commands("Scopex")
+        swift = [args for tool, args in commands if tool in ("swiftc", "swift-frontend")]
+        c = [args for tool, args in commands if tool == "clang"]
+        self.assertTrue(swift and c, [tool for tool, _ in commands])
+        for args in swift:
+            self.assertEqual([a for a in args if "FORTIFY" in a], [], "a Swift compile sees _FORTIFY_SOURCE")
+        for args in c:
+            self.assertEqual([a for a in args if "FORTIFY" in a], ["-D_FORTIFY_SOURCE=3"], args[-1])
+            self.assertIn("-Wp,-D_GLIBCXX_ASSERTIONS", args)
+
+    def test_an_unreadable_fortify_level_is_refused(self):
+        p = install(["--traits", "Scopex", "--build-only", "--plugin-only"],
+                    env={"CFLAGS": "-O2 -D_FORTIFY_SOURCE=high"})
+        self.assertEqual((p.returncode, p.stderr, p.stdout),
+                         (1, "install.sh: cannot read the _FORTIFY_SOURCE level in '-D_FORTIFY_SOURCE=high' "
+                             "(CPPFLAGS/CFLAGS)\n", ""))
+
+    def test_a_shim_on_path_still_finds_the_toolchains_libraries(self):
+        # Was: the toolchain was dirname(dirname(command -v swift)), which a
+        # swiftly-style shim directory fools ("no Embedded Swift libraries
+        # in <shim>/lib/swift/embedded/..."); the compiler knows where they are.
+        shims = tempfile.mkdtemp(prefix="runas-shims-")
+        try:
+            for tool in ("swift", "swiftc"):
+                with open(os.path.join(shims, tool), "w") as f:
+                    f.write('#!/bin/sh\nexec /opt/swift/usr/bin/%s "$@"\n' % tool)
+                os.chmod(os.path.join(shims, tool), 0o755)
+            p = install(["--traits", "Scopex", "--build-only", "--plugin-only"],
+                        env={"PATH": shims + ":/usr/sbin:/usr/bin:/sbin:/bin"})
+            self.assertEqual(p.returncode, 0, p.stderr)
+        finally:
+            shutil.rmtree(shims, ignore_errors=True)
+
+    def test_swift_bin_names_the_toolchain(self):
+        p = install(["--traits", "Scopex", "--build-only", "--plugin-only"],
+                    env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SWIFT_BIN": "/opt/swift/usr/bin"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = install(["--traits", "Scopex", "--build-only"], env={"SWIFT_BIN": "/nonexistent/bin"})
+        self.assertEqual((p.returncode, p.stderr), (1, "install.sh: SWIFT_BIN=/nonexistent/bin: there is no swift in it\n"))
 
 
 class BuildDependencyTests(unittest.TestCase):
