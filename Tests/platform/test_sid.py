@@ -96,7 +96,7 @@ class DebianPackages(unittest.TestCase):
         # systemd-run runs the command as a transient unit of the system manager.
         r = self.runas(["sh", "-c", "id -u; cat /proc/self/cgroup"])
         self.assertEqual((r.rc, r.out.splitlines()[0]), (0, "0"), r)
-        self.assertRegex(r.out, r"/system\.slice/run-u\d+\.service", r)
+        self.assertRegex(r.out, r"\n0::/system\.slice/runas-\d+-\w+\.service\n", r)
         r = self.runas(["printf", "%s|", "$HOME", "${USER}"])
         self.assertEqual((r.rc, r.out), (0, "$HOME|${USER}|"), r)
         before = self.core_digest()
@@ -111,4 +111,4 @@ class DebianPackages(unittest.TestCase):
         r = self.runas(["sh", "-c", "id -u; cat /proc/self/cgroup"])
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(r.out.splitlines()[0], "0", r)
-        self.assertNotIn("run-u", r.out, r)
+        self.assertNotRegex(r.out, r"\n0::/system\.slice/runas-", r)
