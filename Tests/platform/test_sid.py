@@ -26,7 +26,7 @@ SWIFTLANG = None  # the swiftlang version sid gave the root
 def setUpModule():
     global BOX, SWIFTLANG
     require_tools()
-    ensure_roots()
+    ensure_roots(SID)
     BOX = Box(SID)
     try:
         SWIFTLANG = BOX.must("asking dpkg for swiftlang", "dpkg-query -W -f '${Version}' swiftlang").strip()

@@ -26,7 +26,7 @@ BOX = None
 def setUpModule():
     global BOX
     require_tools()
-    ensure_roots()
+    ensure_roots(TRIXIE)
     BOX = Box(TRIXIE, swift_org=True)
     try:
         BOX.clone(SRC)
