@@ -142,8 +142,11 @@ class DebianPackages(unittest.TestCase):
     none tolerated."""
 
     def test_packages_build_and_are_lintian_clean(self):
-        BOX.must("packaging/build.sh deb", "cd %s\npackaging/build.sh deb --out /root/packages" % SRC,
-                 timeout=2400)
+        # (For trixie, as the changelog of a trixie upload names it: the plain
+        # systemd-run backend, which needs systemd >= 254.)
+        BOX.must("packaging/build.sh deb", "cd %s\nsed -i '1s/) [a-z-]*;/) trixie;/' debian/changelog\n"
+                 "head -n 1 debian/changelog | grep -q ') trixie;'\n"
+                 "packaging/build.sh deb --out /root/packages" % SRC, timeout=2400)
         debs = sorted(BOX.must("listing the packages", "ls /root/packages/*.deb").split())
         self.assertEqual(len(debs), 8, debs)  # runas, 3 backends, 4 -dbgsym
         r = BOX.sh("lintian --pedantic --info --display-experimental --no-tag-display-limit " + " ".join(debs),
