@@ -4,11 +4,6 @@
 // fit ("How it works"); SECURITY.md, what the setuid core may do and when.
 import PackageDescription
 
-/// Linker settings of every backend: export only runas_backend_v1.
-let backendLinker: [LinkerSetting] = [
-    .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Plugins/exports.map"]),
-]
-
 /// Every Swift target with trait Embedded (install.sh always sets it):
 /// Embedded Swift, so the setuid core carries no Swift runtime, libstdc++
 /// or libgcc_s, and each backend is a small shared object that needs
@@ -16,11 +11,20 @@ let backendLinker: [LinkerSetting] = [
 /// same sources compile with the full standard library. String comparison
 /// needs the toolchain's Unicode tables (install.sh passes their directory
 /// with -L).
+/// The feature is a plain flag, not .enableExperimentalFeature: SwiftPM
+/// 6.3 gives the link step of any product whose targets name that setting
+/// the Embedded feature too, whatever its trait condition, and the driver
+/// then leaves out swiftrt.o (the object that registers and keeps the Swift
+/// metadata sections), so a full-runtime build linked with -static-stdlib
+/// lost them to --gc-sections and died at start. The link gets the flag
+/// from `embeddedLink`, under the same condition.
 let embedded: [SwiftSetting] = [
-    .enableExperimentalFeature("Embedded", .when(traits: ["Embedded"])),
-    .unsafeFlags(["-wmo"], .when(traits: ["Embedded"])),
+    .unsafeFlags(["-enable-experimental-feature", "Embedded", "-wmo"], .when(traits: ["Embedded"])),
 ]
-let embeddedCoreLinker: [LinkerSetting] = [
+let embeddedLink: [LinkerSetting] = [
+    .unsafeFlags(["-enable-experimental-feature", "Embedded"], .when(traits: ["Embedded"])),
+]
+let embeddedCoreLinker: [LinkerSetting] = embeddedLink + [
     .linkedLibrary("swiftUnicodeDataTables", .when(traits: ["Embedded"])),
     .linkedLibrary("m", .when(traits: ["Embedded"])),  // ceil, from the hash tables' sizing
 ]
@@ -34,6 +38,11 @@ let embeddedCoreLinker: [LinkerSetting] = [
 let fortifyLevel = Context.environment["RUNAS_FORTIFY_SOURCE"] ?? "2"
 precondition(["1", "2", "3"].contains(fortifyLevel), "RUNAS_FORTIFY_SOURCE must be 1, 2 or 3, not '\(fortifyLevel)'")
 let hardenedC: [CSetting] = [.define("_FORTIFY_SOURCE", to: fortifyLevel, .when(configuration: .release))]
+
+/// Linker settings of every backend: export only runas_backend_v1.
+let backendLinker: [LinkerSetting] = embeddedLink + [
+    .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Plugins/exports.map"]),
+]
 
 func backend(
     _ product: String, target: String, path: String, using own: [Target.Dependency]

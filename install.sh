@@ -346,7 +346,7 @@ scratch=".build/install-$(echo "$traits" | tr ',' '-')"
 say "building runas with traits $traits (backends: $built; installed backend: $backend)"
 # --sanitize address: the core only, with ASan's runtime as a shared
 # library found through an absolute RPATH (honoured for setuid programs).
-# Linked statically, the runtime's malloc/free stay private to the core
+# Linked statically, ASan's malloc/free would stay private to the core
 # (-static-stdlib links with --exclude-libs ALL), so libpam would free the
 # core's ASan allocations with glibc's free and crash.
 sanitize_flags() {
@@ -385,12 +385,12 @@ build_flags() {
 case "$PWD" in *[!A-Za-z0-9/._+-]*) die "the checkout's path ($PWD) may hold only letters, digits and / . _ + -: the build flags carry it" ;; esac
 # build PRODUCT: every product is Embedded Swift, except a sanitized core
 # (ASan cannot instrument Embedded Swift): that is the full-runtime build of
-# the same sources, in a scratch of its own, with the toolchain's Swift
-# runtime found through an absolute RPATH like ASan's (test builds only).
+# the same sources, in a scratch of its own, with the Swift runtime linked
+# statically (no shared Swift runtime whose constructor would read SWIFT_*
+# before runas's start-up scrub) and ASan's shared (test builds only).
 build() {
     if [ "$1" = runas ] && [ -n "$sanitize" ]; then
-        swift_lib="$swift_resources/linux"
-        mode="--scratch-path $scratch-$sanitize --traits $traits $(sanitize_flags) -Xlinker -rpath -Xlinker $swift_lib"
+        mode="--scratch-path $scratch-$sanitize --traits $traits $(sanitize_flags) -Xswiftc -static-stdlib"
     else
         mode="--scratch-path $scratch --traits $traits,Embedded $(embedded_flags)"
     fi

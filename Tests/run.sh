@@ -115,11 +115,11 @@ echo "== platform tier (Tests/platform)"
 (cd ../platform && "$python" -m unittest -v test_trixie test_sid)
 
 # The same scenarios against the ASan core. Left out: the artifact checks
-# (they are about the release build: no extra runtime, size), install.sh
-# runs, which build their own cores, and SetuidHygieneTests: this core loads
-# the toolchain's Swift runtime as a shared library, whose constructor reads
-# SWIFT_* before runas's own can drop them (the installed, Embedded core
-# has no runtime at all; the ASan core is never installed setuid).
+# (they are about the release build: no extra runtime, size) and install.sh
+# runs, which build their own cores. SetuidHygieneTests is in: this core
+# links the Swift runtime statically, so runas's start-up scrub drops
+# SWIFT_* before the runtime reads them (the installed, Embedded core has
+# no runtime at all; the ASan core is never installed setuid).
 echo "== end-to-end tests against the AddressSanitizer core"
 RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage-asan" exec "$python" -m unittest ${RUNAS_E2E_ASAN_TESTS:-\
     test_authentication test_cli test_edit test_hardening test_logging test_no_password_matrix test_pam \
@@ -127,4 +127,4 @@ RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage-asan" exec "$python" -m unittest $
     test_sudo_options test_unit_signals \
     test_end_to_end.ScopexTests test_end_to_end.SystemdRunTests \
     test_end_to_end.SystemdRunWithoutExpandEnvTests test_end_to_end.Run0Tests \
-    test_end_to_end.AccessTests}
+    test_end_to_end.AccessTests test_end_to_end.SetuidHygieneTests}
