@@ -33,10 +33,10 @@ let embeddedCoreLinker: [LinkerSetting] = embeddedLink + [
 /// Swift's C importer must never see it: with glibc 2.40 or later it
 /// declares overloaded fortified read/pread that Swift cannot choose
 /// between ("ambiguous use of 'read'"), which is why it is not a -Xcc flag.
-/// install.sh passes the caller's level (from CPPFLAGS/CFLAGS, at least 2)
-/// as RUNAS_FORTIFY_SOURCE.
+/// install.sh passes the level (2, or the caller's CPPFLAGS/CFLAGS' if
+/// higher) as RUNAS_FORTIFY_SOURCE.
 let fortifyLevel = Context.environment["RUNAS_FORTIFY_SOURCE"] ?? "2"
-precondition(["1", "2", "3"].contains(fortifyLevel), "RUNAS_FORTIFY_SOURCE must be 1, 2 or 3, not '\(fortifyLevel)'")
+precondition(["2", "3"].contains(fortifyLevel), "RUNAS_FORTIFY_SOURCE must be 2 or 3, not '\(fortifyLevel)'")
 let hardenedC: [CSetting] = [.define("_FORTIFY_SOURCE", to: fortifyLevel, .when(configuration: .release))]
 
 /// Linker settings of every backend: export only runas_backend_v1.

@@ -284,7 +284,10 @@ fi
 # Fedora's in /usr/lib64/swift.
 . ./packaging/swift-toolchain.sh
 use_swift_toolchain || exit 1
-target_info=$(swiftc -print-target-info) || die "swiftc -print-target-info failed (is $(command -v swift) a whole toolchain?)"
+# (the swiftc beside that swift: the one swift build runs)
+swiftc="$(dirname "$(command -v swift)")/swiftc"
+[ -x "$swiftc" ] || die "there is no swiftc beside $(command -v swift): is it a whole toolchain?"
+target_info=$("$swiftc" -print-target-info) || die "$swiftc -print-target-info failed"
 target_value() { echo "$target_info" | sed -n "s/^ *\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 swift_resources=$(target_value runtimeResourcePath)
 swift_arch=$(target_value arch)
@@ -294,8 +297,9 @@ swift_arch=$(target_value arch)
 embedded_triple="$swift_arch-unknown-linux-gnu"
 
 # _FORTIFY_SOURCE: the C targets define it themselves in release builds
-# (Package.swift), at the level the caller's CPPFLAGS/CFLAGS ask for (the
-# last one given; never below 2), passed as RUNAS_FORTIFY_SOURCE. The define
+# (Package.swift), at level 2 or the highest level the caller's
+# CPPFLAGS/CFLAGS ask for, passed as RUNAS_FORTIFY_SOURCE (whatever that
+# variable held before: the flags are the one way to ask). The define
 # itself is taken out of the flags passed on with -Xcc, which also reach
 # Swift's C importer, where glibc 2.40+ makes every optimised build fail
 # ("ambiguous use of 'read'"). Forms: -D_FORTIFY_SOURCE=N, -U_FORTIFY_SOURCE,
@@ -308,11 +312,11 @@ for w in ${CPPFLAGS:-} ${CFLAGS:-}; do
         *_FORTIFY_SOURCE*) ;;
         *) caller_cflags="$caller_cflags $w"; continue ;;
     esac
-    case "$w" in -Wp,*) parts=$(echo "${w#-Wp,}" | tr ',' ' ') ;; *) parts=$w ;; esac
+    case "$w" in -Wp,*) parts=$(printf '%s\n' "${w#-Wp,}" | tr ',' ' ') ;; *) parts=$w ;; esac
     kept=""
     for part in $parts; do
         case "$part" in
-            -D_FORTIFY_SOURCE=[0123]) level=${part#-D_FORTIFY_SOURCE=}; [ "$level" -lt 2 ] || fortify_level=$level ;;
+            -D_FORTIFY_SOURCE=[0123]) level=${part#-D_FORTIFY_SOURCE=}; [ "$level" -le "$fortify_level" ] || fortify_level=$level ;;
             -D_FORTIFY_SOURCE|-U_FORTIFY_SOURCE) ;;
             *_FORTIFY_SOURCE*) die "cannot read the _FORTIFY_SOURCE level in '$w' (CPPFLAGS/CFLAGS)" ;;
             *) kept="${kept:+$kept,}$part" ;;

@@ -17,15 +17,23 @@
 #      containers),
 #   7. the end-to-end suite again against AddressSanitizer builds of the
 #      core (any sanitizer report fails the test that caused it).
-# As root it first installs the Debian packages it uses that are missing
-# (named as it does so): on a fresh machine, README's two commands are all.
+# As root it first checks the Debian packages it uses: missing ones are
+# named, and with --install-test-deps (README's command) installed, so on a
+# fresh machine README's two commands are all.
 # Not root: the end-to-end suites cannot run; that is reported loudly and
 # the run fails (pass --unit-only to run only stages 1 and 2 on purpose).
 # RUNAS_FUZZ_SECONDS (default 12) is each fuzz target's time.
 set -eu
 cd "$(dirname "$0")/.."
 unit_only=false
-[ "${1:-}" = "--unit-only" ] && unit_only=true
+install_test_deps=false
+for arg; do
+    case "$arg" in
+        --unit-only) unit_only=true ;;
+        --install-test-deps) install_test_deps=true ;;
+        *) echo "Tests/run.sh: unknown option $arg (--unit-only, --install-test-deps)" >&2; exit 1 ;;
+    esac
+done
 
 . packaging/swift-toolchain.sh && use_swift_toolchain
 python=/usr/bin/python3
@@ -41,8 +49,9 @@ filtered() {
     return $rc
 }
 
-# As root (the end-to-end stages), the Debian packages the suite uses
-# that are missing are installed first, and named.
+# The Debian packages the end-to-end stages use (as root): the missing ones
+# are named, and installed only with --install-test-deps (README's command;
+# apt-get may add packages, never remove one).
 need="libcrypt-dev libpam0g-dev libpam-modules libpam-runtime python3 util-linux binutils gcc libc6-dev
 groff-base strace debootstrap systemd-container acl dpkg-dev debhelper lintian devscripts zsh fish rpm
 rpmlint makepkg pacman-package-manager libarchive-tools cpio"
@@ -51,9 +60,14 @@ missing=""
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
+    if ! $install_test_deps; then
+        echo "Tests/run.sh: the tests need Debian packages this machine lacks:$missing" >&2
+        echo "  apt-get install$missing   (or rerun with --install-test-deps)" >&2
+        exit 1
+    fi
     echo "== installing the Debian packages the tests need:$missing"
     apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-remove $missing
 fi
 
 echo "== unit tests"

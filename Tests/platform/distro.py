@@ -102,6 +102,23 @@ def git_source():
     return os.path.join(REPO, git("rev-parse", "--git-common-dir")), git("rev-parse", "HEAD")
 
 
+def start_box(root, src, prepare=None, swift_org=False):
+    """A booted Box of `root` (made first when missing) with the tree under
+    test cloned to `src` and then `prepare(box)` run; closed again if any of
+    that fails."""
+    require_tools()
+    ensure_roots(root)
+    box = Box(root, swift_org=swift_org)
+    try:
+        box.clone(src)
+        if prepare:
+            prepare(box)
+    except BaseException:
+        box.close()
+        raise
+    return box
+
+
 def tail(text, n=4000):
     return text if len(text) <= n else "...\n" + text[-n:]
 
