@@ -17,9 +17,14 @@ import PackageDescription
 /// then leaves out swiftrt.o (the object that registers and keeps the Swift
 /// metadata sections), so a full-runtime build linked with -static-stdlib
 /// lost them to --gc-sections and died at start. The link gets the flag
-/// from `embeddedLink`, under the same condition.
+/// from `embeddedLink`, under the same condition. What SwiftPM adds for
+/// that setting is then ours to add: -mergeable-symbols (SwiftPM 6.2 passes
+/// it for Embedded targets; without it the core's link on Debian's 6.2.3
+/// fails with "multiple definition" of the specialisations each module
+/// emits; 6.3 emits them mergeable anyway).
 let embedded: [SwiftSetting] = [
-    .unsafeFlags(["-enable-experimental-feature", "Embedded", "-wmo"], .when(traits: ["Embedded"])),
+    .unsafeFlags(["-enable-experimental-feature", "Embedded", "-wmo", "-Xfrontend", "-mergeable-symbols"],
+                 .when(traits: ["Embedded"])),
 ]
 let embeddedLink: [LinkerSetting] = [
     .unsafeFlags(["-enable-experimental-feature", "Embedded"], .when(traits: ["Embedded"])),
