@@ -301,30 +301,37 @@ class PAMParallelTriesTests(unittest.TestCase):
                              % (hold, checking, fifo))
 
             def release():
+                # (Before the sandbox goes: was a cleanup, which ran after the
+                # fifo was deleted, so hold.sh waited for a writer forever,
+                # one leftover process per run.)
                 try:
                     os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
                 except OSError:
                     pass    # no reader left
-            self.addCleanup(release)
             p = subprocess.Popen(box.command(ALICE, ["-S", "true"]), stdin=subprocess.PIPE,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  env=box.environment(ALICE), cwd="/", preexec_fn=default_signals)
-            p.stdin.write((ALICE.password + "\n").encode())
-            p.stdin.close()
-            deadline = time.monotonic() + 30
-            while not os.path.exists(checking):
-                self.assertLess(time.monotonic(), deadline, "the stack never got to hold.sh")
-                self.assertIsNone(p.poll(), "runas ended before its answer was checked")
-                time.sleep(0.02)
-            os.unlink(hold)
-            p.kill()
-            self.assertEqual(p.wait(), -signal.SIGKILL)
-            # Killed during the check: the try stays spent.
-            self.assertEqual(self.record(box)[0], 1)
-            # The kernel let go of its lock (hold.sh, its child, still runs).
-            r = box.run(ALICE, ["-S", "echo", "not held up"], stdin=ALICE.password + "\n", timeout=30)
-            self.assertEqual((r.rc, r.out), (0, "not held up\n"), r)
-            self.assertEqual(self.record(box), (0, 0))
+            try:
+                p.stdin.write((ALICE.password + "\n").encode())
+                p.stdin.close()
+                deadline = time.monotonic() + 30
+                while not os.path.exists(checking):
+                    self.assertLess(time.monotonic(), deadline, "the stack never got to hold.sh")
+                    self.assertIsNone(p.poll(), "runas ended before its answer was checked")
+                    time.sleep(0.02)
+                os.unlink(hold)
+                p.kill()
+                self.assertEqual(p.wait(), -signal.SIGKILL)
+                # Killed during the check: the try stays spent.
+                self.assertEqual(self.record(box)[0], 1)
+                # The kernel let go of its lock (hold.sh, its child, still runs).
+                r = box.run(ALICE, ["-S", "echo", "not held up"], stdin=ALICE.password + "\n", timeout=30)
+                self.assertEqual((r.rc, r.out), (0, "not held up\n"), r)
+                self.assertEqual(self.record(box), (0, 0))
+            finally:
+                p.kill()
+                p.wait()
+                release()
 
 
 class PAMNoSessionWithoutAPasswordTests(unittest.TestCase):
