@@ -372,8 +372,8 @@ embedded_flags() {
 # executables; shared objects are position-independent anyway), and the
 # fortified C above. Then the caller's other CPPFLAGS/CFLAGS (to the C
 # compiler) and LDFLAGS (to the compiler driver that links, so -Wl,...
-# works), a word each. Paths of this
-# checkout are mapped to "." in debug information and #file, and the
+# works), a word each. Paths of this checkout are mapped to "." in debug
+# information and #file, and the
 # compiler's own module hashes (which cover those paths; only for its
 # incremental builds) are left out, so that where the tree sits does not
 # change the binaries.

@@ -89,7 +89,6 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-
 # stage DIR [install.sh options...]: the three staged builds the suite uses.
 stage() {
     dir=$1
