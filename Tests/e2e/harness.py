@@ -194,6 +194,38 @@ def assert_hardened(case, path, what=None):
     return p.stdout
 
 
+def shipped_elf_files(debs, tmp):
+    """The ELF files (not links) in the .deb files `debs`, unpacked under
+    the directory `tmp`, one subdirectory per package."""
+    found = []
+    for deb in debs:
+        root = os.path.join(tmp, os.path.basename(deb))
+        subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+        for top, _, files in os.walk(root):
+            for name in files:
+                path = os.path.join(top, name)
+                if os.path.islink(path):
+                    continue
+                with open(path, "rb") as f:
+                    if f.read(4) == b"\x7fELF":
+                        found.append(path)
+    return found
+
+
+def assert_debs_hardened(case, debs, count):
+    """assert_hardened, with RELRO, immediate binding and fortified C calls
+    each said, on every ELF file the .deb files `debs` ship (`count` of
+    them)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        checked = shipped_elf_files(debs, tmp)
+        for path in checked:
+            said = assert_hardened(case, path)
+            case.assertIn("Read-only relocations: yes", said)
+            case.assertIn("Immediate binding: yes", said)
+            case.assertIn("Fortify Source functions: yes", said)
+        case.assertEqual(len(checked), count, checked)
+
+
 def stage_dir(core):
     """core: "shadow" or "pam" (or "noexpand": the WithoutExpandEnv build,
     made with install.sh --no-pty-default, scopex beside systemd-run)."""
