@@ -5,18 +5,20 @@
 #   3. staged builds of every backend and both authentication modes
 #      (install.sh with DESTDIR), and the packages: Debian (debian/), RPM
 #      (packaging/rpm) and Arch (packaging/arch), through packaging/build.sh,
-#   4. the end-to-end suite (Tests/e2e, needs root: it runs the setuid
-#      binary in a private mount namespace with the sandbox's own accounts;
-#      the machine is not changed),
-#   5. the real-systemd tier (Tests/systemd: systemd-run and run0 of a
-#      booted systemd 257, and systemd-run of Debian 12's 252, in
+#   4. the end-to-end tests' sandbox tier (Tests/e2e, needs root: it runs
+#      the setuid binary in private mount namespaces with each test's own
+#      accounts; the machine is not changed), in parallel,
+#   5. the real-systemd tier (Tests/e2e/backends/real_systemd: systemd-run
+#      and run0 of a booted systemd 257, and systemd-run of Debian 12's
+#      252, in systemd-nspawn containers),
+#   6. the platform tier (Tests/e2e/packaging/platforms: install.sh, the
+#      README's user steps and the Debian packages on Debian 13 with
+#      swift.org's Swift, and on Debian sid with Debian's own swiftlang, in
 #      systemd-nspawn containers),
-#   6. the platform tier (Tests/platform: install.sh, the README's user
-#      steps and the Debian packages on Debian 13 with swift.org's Swift,
-#      and on Debian sid with Debian's own swiftlang, in systemd-nspawn
-#      containers),
-#   7. the end-to-end suite again against AddressSanitizer builds of the
-#      core (any sanitizer report fails the test that caused it).
+#   7. the sandbox tier again against AddressSanitizer builds of the core
+#      (any sanitizer report fails the test that caused it).
+# Tests/support/runner.py runs each tier; RUNAS_E2E_TESTS names tests (a
+# folder, module, class or test) to run only those in stages 4 and 7.
 # As root it first checks the Debian packages it uses: missing ones are
 # named, and with --install-test-deps (README's command) installed, so on a
 # fresh machine README's two commands are all.
@@ -111,33 +113,30 @@ echo "== Arch packages (packaging/build.sh arch: packaging/arch/PKGBUILD through
 packaging/build.sh arch --out "$PWD/.build/packages"
 filtered stage "$PWD/.build/e2e-stage-asan" --sanitize address
 
-cd Tests/e2e
-echo "== end-to-end tests"
-RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v ${RUNAS_E2E_TESTS:-}
+# The end-to-end tests (Tests/e2e, by feature; support/runner.py runs a
+# tier's tests side by side, each in its own sandbox, on every core).
+cd Tests
+echo "== end-to-end tests (sandbox tier)"
+RUNAS_TEST_STAGE="$PWD/../.build/e2e-stage" "$python" -m support.runner --tier sandbox ${RUNAS_E2E_TESTS:-}
 
 # The real systemd-run and run0 of a booted systemd 257 and systemd-run of
 # Debian 12's own systemd 252 (systemd-nspawn containers, root filesystems
 # made once with debootstrap and cached).
-echo "== real systemd tier (Tests/systemd)"
-(cd ../systemd && RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage" "$python" -m unittest -v test_real_systemd)
+echo "== real systemd tier (Tests/e2e/backends/real_systemd)"
+RUNAS_TEST_STAGE="$PWD/../.build/e2e-stage" "$python" -m support.runner --tier systemd --jobs 1
 
 # Where people run it: Debian 13 (glibc 2.41) with the swift.org toolchain,
 # and sid with Debian's own swiftlang (no swift.org), each from a git clone
 # in a booted container (roots made once with debootstrap and cached).
-echo "== platform tier (Tests/platform)"
-(cd ../platform && "$python" -m unittest -v test_trixie test_sid)
+echo "== platform tier (Tests/e2e/packaging/platforms)"
+"$python" -m support.runner --tier platform --jobs 1
 
-# The same scenarios against the ASan core. Left out: the artifact checks
-# (they are about the release build: no extra runtime, size) and install.sh
-# runs, which build their own cores. SetuidHygieneTests is in: this core
+# The same scenarios against the ASan core, but for the classes marked
+# release_build_only (support/markers.py: the release artifacts, install.sh's
+# own builds, the packages, the pre-authentication inventory). This core
 # links the Swift runtime statically, so runas's start-up scrub drops
-# SWIFT_* before the runtime reads them (the installed, Embedded core has
-# no runtime at all; the ASan core is never installed setuid).
+# SWIFT_* before the runtime reads them (the installed, Embedded core has no
+# runtime at all; the ASan core is never installed setuid).
 echo "== end-to-end tests against the AddressSanitizer core"
-RUNAS_TEST_STAGE="$PWD/../../.build/e2e-stage-asan" exec "$python" -m unittest ${RUNAS_E2E_ASAN_TESTS:-\
-    test_authentication test_cli test_edit test_hardening test_logging test_no_password_matrix test_pam \
-    test_peer_advisories test_process_model test_scopex \
-    test_sudo_options test_unit_signals \
-    test_end_to_end.ScopexTests test_end_to_end.SystemdRunTests \
-    test_end_to_end.SystemdRunWithoutExpandEnvTests test_end_to_end.Run0Tests \
-    test_end_to_end.AccessTests test_end_to_end.SetuidHygieneTests}
+RUNAS_TEST_STAGE="$PWD/../.build/e2e-stage-asan" exec "$python" -m support.runner --tier sandbox --asan \
+    ${RUNAS_E2E_TESTS:-}

@@ -18,8 +18,10 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import REPO, assert_hardened
-from test_packages import InstalledPackagesCase
+from support.markers import release_build_only
+from support.artifacts import assert_hardened
+from support.paths import REPO
+from support.packages import InstalledPackagesCase
 
 PKGS = os.environ.get("RUNAS_TEST_ARCH_PKGS", os.path.join(REPO, ".build", "packages"))
 SCRIPT = r"""
@@ -78,6 +80,7 @@ def packages():
     return sorted(glob.glob(os.path.join(PKGS, "runas*.pkg.tar.*")))
 
 
+@release_build_only("about the release packages, not the core's code")
 class ArchPackageTests(InstalledPackagesCase, unittest.TestCase):
     SCRIPT = SCRIPT
 

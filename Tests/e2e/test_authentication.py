@@ -13,8 +13,9 @@ import socket
 import time
 import unittest
 
-from harness import ALICE, BOB, Sandbox, RUNAS, user
-
+from support.legacy_accounts import ALICE, BOB, user
+from support.paths import RUNAS
+from support.sandbox import Sandbox
 GINA = user("gina")   # 511-byte password, the longest there is
 MIN_DELAY = 1.5       # seconds after each wrong password
 

@@ -9,8 +9,11 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, BOB, CAROL, USERS, HERE, REPO, RUNAS, Sandbox, Terminal, user
-
+from support.legacy_accounts import ALICE, BOB, CAROL, USERS, user
+from support.paths import REPO, RUNAS, support_file
+from support.cases import SandboxTest
+from support.sandbox import Sandbox
+from support.terminal import Terminal
 ROOT = USERS[0]
 HINT = " (see 'runas --help')"
 SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -20,25 +23,7 @@ def env_of(text):
     return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
-class CLITest(unittest.TestCase):
-    core = "shadow"
-    backend = "scopex"
-    sandbox = {}
-
-    def setUp(self):
-        self.box = Sandbox(core=self.core, backend=self.backend, **self.sandbox)
-        self.addCleanup(self.box.close)
-
-    def runas(self, who, args, password=None, **kw):
-        stdin = None if password is None else password + "\n"
-        return self.box.run(who, (["-S"] if password is not None else []) + list(args), stdin=stdin, **kw)
-
-    def assertRefused(self, r, message):
-        """One line on stderr, exit 1, and no password prompt before it."""
-        self.assertEqual((r.rc, r.out, r.err), (1, "", "runas: %s\n" % message), r)
-
-
-class HelpAndVersionTests(CLITest):
+class HelpAndVersionTests(SandboxTest):
     def test_help_is_pinned_and_matches_the_readme(self):
         r = self.box.run(ALICE, ["--help"])
         self.assertEqual((r.rc, r.err), (0, ""), r)
@@ -87,7 +72,7 @@ class HelpAndVersionTests(CLITest):
         self.assertTrue(err.startswith("usage: runas") or err == "runas: no command given" + HINT + "\n", err)
 
 
-class UsageErrorTests(CLITest):
+class UsageErrorTests(SandboxTest):
     CASES = [
         (["-x", "id"], "unknown option: -x"),
         (["--bogus", "id"], "unknown option: --bogus"),
@@ -117,7 +102,7 @@ class UsageErrorTests(CLITest):
         self.assertEqual(self.box.runas_log(), [])
 
 
-class TimestampTests(CLITest):
+class TimestampTests(SandboxTest):
     def test_k_and_K_alone_do_nothing(self):
         for args in (["-k"], ["-K"], ["--reset-timestamp"], ["--remove-timestamp"]):
             with self.subTest(args=args):
@@ -130,7 +115,7 @@ class TimestampTests(CLITest):
         self.assertIn("password for alice", r.err)
 
 
-class IdTests(CLITest):
+class IdTests(SandboxTest):
     def test_numeric_uid(self):
         r = self.runas(ALICE, ["-u", "#2002", "id", "-un"], password=ALICE.password)
         self.assertEqual((r.rc, r.out), (0, "bob\n"), r)
@@ -176,7 +161,7 @@ class IdTests(CLITest):
                                    message)
 
 
-class ShellTests(CLITest):
+class ShellTests(SandboxTest):
     def test_s_runs_the_callers_shell_when_listed(self):
         r = self.runas(ALICE, ["-s", "echo", "$0", "$(id -u)"], password=ALICE.password,
                        env={"SHELL": "/bin/bash"})
@@ -212,7 +197,7 @@ class ShellTests(CLITest):
                          ["alice : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/bin/bash -c true"])
 
 
-class ListTests(CLITest):
+class ListTests(SandboxTest):
     sandbox = {"runas_mode": 0o4755}  # so that carol can run it at all
 
     def test_member(self):
@@ -258,7 +243,7 @@ class ListTests(CLITest):
         self.assertEqual((r.rc, r.out), (0, os.path.join(secret, "prog") + "\n"), r)
 
 
-class CheckTests(CLITest):
+class CheckTests(SandboxTest):
     sandbox = {"runas_mode": 0o4755}
 
     def test_all_good_with_scopex(self):
@@ -379,7 +364,7 @@ class CheckFailureTests(unittest.TestCase):
                           "runas must be owned by root and have the setuid bit\n", r.out)
 
 
-class EnvironmentTests(CLITest):
+class EnvironmentTests(SandboxTest):
     DANGEROUS = {
         "LD_PRELOAD": "/tmp/evil.so", "LD_LIBRARY_PATH": "/tmp", "GCONV_PATH": "/tmp", "GLIBC_TUNABLES": "x",
         "LOCPATH": "/tmp", "NLSPATH": "/tmp/%N", "HOSTALIASES": "/tmp/h", "RES_OPTIONS": "debug",
@@ -479,7 +464,7 @@ class EnvironmentTests(CLITest):
                                        "No such file or directory\n"), r)
 
 
-class EnvFileTests(CLITest):
+class EnvFileTests(SandboxTest):
     TEXT = ("# overrides for every command\n"
             "*    EDITOR=vim\n"
             "*    FROM_FILE=${USER}:${UID}:${GROUP}:${GID}\n"
@@ -529,7 +514,7 @@ class EnvFileTests(CLITest):
         self.assertNotIn("runas.env", r.err)
 
 
-class ServiceManagerEnvironmentTests(CLITest):
+class ServiceManagerEnvironmentTests(SandboxTest):
     backend = "systemd-run"
 
     def test_the_same_decisions_reach_systemd_run_as_setenv(self):
@@ -554,7 +539,7 @@ class ServiceManagerEnvironmentTests(CLITest):
         self.assertEqual(argv[argv.index("--"):], ["--", "/bin/sh", "-l", "-c", "true"])
 
 
-class Run0EnvironmentTests(CLITest):
+class Run0EnvironmentTests(SandboxTest):
     backend = "run0"
 
     def test_login_shell_and_setenv(self):

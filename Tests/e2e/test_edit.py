@@ -25,8 +25,10 @@ import threading
 import time
 import unittest
 
-from harness import ALICE, BOB, CAROL, RUNAS, USERS, Sandbox, default_signals, user
-
+from support.legacy_accounts import ALICE, BOB, CAROL, USERS, user
+from support.paths import RUNAS
+from support.sandbox import Sandbox
+from support.terminal import default_signals
 ROOT = USERS[0]
 HINT = " (see 'runas --help')"
 

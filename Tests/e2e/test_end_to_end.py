@@ -10,8 +10,11 @@ import re
 import subprocess
 import unittest
 
-from harness import ALICE, BOB, CAROL, USERS, HERE, REPO, Sandbox, stage_dir, backend_file, user, assert_hardened
-
+from support.markers import INSTALL_SH_BUILDS, release_build_only, shares
+from support.artifacts import assert_hardened
+from support.legacy_accounts import ALICE, BOB, CAROL, USERS, user
+from support.paths import REPO, backend_file, stage_dir, support_file
+from support.sandbox import Sandbox
 ROOT = USERS[0]
 NOBODY = USERS[4]
 
@@ -253,7 +256,7 @@ class AccessTests(unittest.TestCase):
         subprocess.run(["cc", "-shared", "-fPIC", "-o", out, "-DENTRY=" + entry,
                         '-DMARKER="%s"' % os.path.join(marker_dir, "ran"),
                         "-I", os.path.join(REPO, "Sources/CRunasBackendABI/include"),
-                        os.path.join(HERE, "fixtures", source)], check=True)
+                        support_file("fixtures", source)], check=True)
         return out
 
     def test_backend_of_an_older_minor_version_still_runs(self):
@@ -302,6 +305,8 @@ class SetuidHygieneTests(unittest.TestCase):
             self.assertTrue(r.out.startswith("usage: runas"), r)
 
 
+@release_build_only("checks the release artifacts: size, NEEDED, symbols")
+@shares(INSTALL_SH_BUILDS)
 class ArtifactTests(unittest.TestCase):
     """What install.sh produced, as a packager would inspect it."""
 

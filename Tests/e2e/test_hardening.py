@@ -11,14 +11,19 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, USERS, RUNAS, Sandbox, User, default_signals, user
-from test_cli import CLITest
+from support.accounts import User
+from support.legacy_accounts import ALICE, USERS, user
+from support.pam_fixture import pam_test_module
+from support.paths import RUNAS
+from support.cases import SandboxTest
+from support.sandbox import Sandbox
+from support.terminal import default_signals
 
 ROOT = USERS[0]
 HINT = " (see 'runas --help')"
 
 
-class Case(CLITest):
+class Case(SandboxTest):
     """One sandbox per test, scopex and the shadow core unless a class says
     otherwise; runas() types the password on stdin (test_cli's helpers)."""
 
@@ -248,11 +253,10 @@ class PAMTwoPromptsAreOneTryTests(unittest.TestCase):
     answer as a try, so one mistake cost two."""
 
     def test_one_wrong_attempt_is_one_in_a_row(self):
-        from test_pam import test_module
         with Sandbox(core="pam", pam_stack="auth required @BOX@/pam_runas_test.so ask=Code:\n"
                                            "auth required pam_unix.so\naccount required pam_unix.so\n"
                                            "session required pam_unix.so\n") as box:
-            test_module(box.dir)
+            pam_test_module(box.dir)
             r = box.run(ALICE, ["-S", "true"], stdin="42\nwrong\n42\n%s\n" % ALICE.password)
             self.assertEqual(r.rc, 0, r)
             self.assertEqual([line.split(" ; ")[0] for line in box.runas_log()],
@@ -273,10 +277,9 @@ class PAMParallelTriesTests(unittest.TestCase):
         return int(failures), int(last)
 
     def test_a_run_at_its_second_prompt_holds_up_no_other_run(self):
-        from test_pam import test_module
         with Sandbox(core="pam", pam_stack="auth required @BOX@/pam_runas_test.so ask=Code:\n"
                                            "auth required pam_unix.so\n" + self.STACK) as box:
-            test_module(box.dir)
+            pam_test_module(box.dir)
             t = box.terminal(ALICE, ["true"])
             self.addCleanup(t.close)
             t.expect("Code:")
@@ -358,11 +361,10 @@ class PAMPasswordChangeIsNotAGuessTests(unittest.TestCase):
     password (an expired one being changed) were counted as tries."""
 
     def test_changing_an_expired_password_leaves_the_count_at_zero(self):
-        from test_pam import test_module
         with Sandbox(core="pam", pam_stack="auth required pam_unix.so\naccount required pam_unix.so\n"
                                            "password required @BOX@/pam_runas_test.so ask=New_password:\n"
                                            "session required pam_unix.so\n") as box:
-            test_module(box.dir)
+            pam_test_module(box.dir)
             ivy = user("ivy")     # last change 0: must change now
             r = box.run(ivy, ["-S", "id", "-u"], stdin=ivy.password + "\n42\n")
             self.assertEqual((r.rc, r.out), (0, "0\n"), r)

@@ -21,8 +21,8 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import REPO, backend_file, stage_dir
-
+from support.markers import INSTALL_SH_BUILDS, release_build_only, shares
+from support.paths import REPO, backend_file, stage_dir
 SWIFT_PATH = "/opt/swift/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -57,6 +57,8 @@ def built_backend(traits, name):
         return f.read()
 
 
+@release_build_only("install.sh makes its own release builds")
+@shares(INSTALL_SH_BUILDS)
 class TraitChoiceTests(unittest.TestCase):
     def test_pam_alone_is_the_default_backend_with_pam(self):
         # Was: "install.sh: no backend trait in 'PAM'" although README
@@ -108,6 +110,8 @@ def build_commands(traits):
     return commands
 
 
+@release_build_only("install.sh makes its own release builds")
+@shares(INSTALL_SH_BUILDS)
 class ToolchainTests(unittest.TestCase):
     """Issue 24: fortification for the C parts only, whatever form the
     caller's flags give it in; the toolchain found through the compiler
@@ -163,6 +167,8 @@ class ToolchainTests(unittest.TestCase):
         self.assertEqual((p.returncode, p.stderr), (1, "install.sh: SWIFT_BIN=/nonexistent/bin: there is no swift in it\n"))
 
 
+@release_build_only("install.sh makes its own release builds")
+@shares(INSTALL_SH_BUILDS)
 class BuildDependencyTests(unittest.TestCase):
     # The namespace hides libpam0g-dev's header directory behind an empty
     # tmpfs and puts a STUB apt-get first on PATH.
@@ -195,6 +201,8 @@ class BuildDependencyTests(unittest.TestCase):
         self.assertEqual(calls, "install -y -q libpam0g-dev\n")
 
 
+@release_build_only("install.sh makes its own release builds")
+@shares(INSTALL_SH_BUILDS)
 class StageByAnotherUserTests(unittest.TestCase):
     """The suite's shadow stage rebuilt from a copy of the tree in another
     directory, by the unprivileged user nobody."""

@@ -7,8 +7,10 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import ALICE, REPO, Sandbox
-
+from support.markers import INSTALL_SH_BUILDS, release_build_only, shares
+from support.legacy_accounts import ALICE
+from support.paths import REPO
+from support.sandbox import Sandbox
 MARKER = "# /etc/pam.d/runas: written by runas's install.sh (edit freely; install.sh then leaves it alone)"
 
 
@@ -27,6 +29,8 @@ def install_in_namespace(existing, args=("--pam-config",)):
     return int(rc.strip()), head, p.stderr, (file_part if has_file else None)
 
 
+@release_build_only("install.sh makes its own release builds")
+@shares(INSTALL_SH_BUILDS)
 class InstallPAMConfigTests(unittest.TestCase):
     def test_debian_family_gets_common_includes(self):
         rc, out, err, content = install_in_namespace({"common-auth": "x", "common-account": "x"})

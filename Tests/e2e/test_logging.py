@@ -5,8 +5,9 @@ pid and text."""
 import os
 import unittest
 
-from harness import ALICE, CAROL, LOG_ALERT, LOG_AUTHPRIV, LOG_NOTICE, Sandbox
-
+from support.legacy_accounts import ALICE, CAROL
+from support.sandbox import Sandbox
+from support.syslog_sink import LOG_ALERT, LOG_AUTHPRIV, LOG_NOTICE
 SUCCESS = "alice : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/id -u"
 
 

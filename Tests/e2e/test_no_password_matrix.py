@@ -19,9 +19,9 @@ import os
 import subprocess
 import unittest
 
-from harness import ALICE, Sandbox, User
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from support.accounts import User
+from support.legacy_accounts import ALICE
+from support.sandbox import Sandbox
 
 # alice holds these gids (setpriv --init-groups: her own and her groups).
 HELD = {2001, 10, 100}

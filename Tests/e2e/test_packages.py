@@ -18,8 +18,10 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import HERE, REPO, assert_debs_hardened, default_signals, make_hash, stub_text
-
+from support.markers import release_build_only
+from support.artifacts import assert_debs_hardened
+from support.packages import InstalledPackagesCase
+from support.paths import REPO
 DEBS = os.environ.get("RUNAS_TEST_DEBS", os.path.join(REPO, ".build", "packages"))
 SCRIPT = r"""
 set -eu
@@ -77,65 +79,7 @@ say purged "$(test -e /usr/bin/runas && echo present || echo gone) $(dpkg-statov
 """
 
 
-class OverlayScript:
-    """A shell script run as root chrooted into a copy-on-write view of the
-    machine (enter-overlay-root.sh); its "@@ KEY VALUE" lines are facts."""
-
-    def __init__(self, box, script, env):
-        env = dict({"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BOX": box, "LANG": "C.UTF-8"}, **env)
-        p = subprocess.run(["unshare", "--mount", "--propagation", "private", "--",
-                            os.path.join(HERE, "enter-overlay-root.sh"), box, "--",
-                            "/bin/sh", "-c", script], env=env, capture_output=True, text=True,
-                           timeout=600, cwd="/", preexec_fn=default_signals)
-        self.output = p.stdout + p.stderr
-        self.status = p.returncode
-        self.facts = {}
-        for line in p.stdout.splitlines():
-            if line.startswith("@@ "):
-                key, _, value = line[3:].partition(" ")
-                self.facts[key] = value
-
-
-class InstalledPackagesCase:
-    """Mixin for a TestCase class: SCRIPT (class attribute) run once in the
-    overlay with the packages copied to $BOX/pkgs and a STUB systemd-run of
-    the given version at $BOX/systemd-run (the script copies it over the
-    real path where it needs one); facts and status are the script's."""
-    PASSWORD = "package test pw"
-
-    @classmethod
-    def install_and_run(cls, packages, prefix, systemd_version):
-        cls.box = tempfile.mkdtemp(prefix=prefix)
-        os.chmod(cls.box, 0o755)
-        log = os.path.join(cls.box, "log")
-        os.mkdir(log)
-        os.chmod(log, 0o777)
-        os.mkdir(os.path.join(cls.box, "pkgs"))
-        for path in packages:
-            shutil.copy(path, os.path.join(cls.box, "pkgs"))
-        with open(os.path.join(cls.box, "systemd-run"), "w") as f:
-            f.write(stub_text("systemd-run", log, systemd_version))
-        os.chmod(os.path.join(cls.box, "systemd-run"), 0o755)
-        cls.prepare_box(cls.box)
-        cls.overlay = OverlayScript(cls.box, cls.SCRIPT,
-                                    {"PASSWORD": cls.PASSWORD, "HASH": make_hash(cls.PASSWORD, b"$y$")})
-
-    @classmethod
-    def prepare_box(cls, box):
-        """More files for the script, before it runs."""
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.box, ignore_errors=True)
-
-    def fact(self, key):
-        self.assertIn(key, self.overlay.facts, self.overlay.output)
-        return self.overlay.facts[key]
-
-    def test_script_ran_to_the_end(self):
-        self.assertEqual(self.overlay.status, 0, self.overlay.output)
-
-
+@release_build_only("about the release packages, not the core's code")
 class DebianPackageTests(InstalledPackagesCase, unittest.TestCase):
     SCRIPT = SCRIPT
 
@@ -208,6 +152,7 @@ def packages(dbgsym=False):
     return [d for d in found if ("-dbgsym_" in d) == dbgsym]
 
 
+@release_build_only("about the release packages, not the core's code")
 class LintianTests(unittest.TestCase):
     def test_every_package_is_lintian_clean_even_pedantic(self):
         # Was: 3 errors (bogus-mail-host, no-changelog, no-copyright-file),
@@ -224,6 +169,7 @@ class LintianTests(unittest.TestCase):
         self.assertEqual((tags, p.returncode), ([], 0), p.stdout + p.stderr)
 
 
+@release_build_only("about the release packages, not the core's code")
 class VersionTests(unittest.TestCase):
     def test_the_changelog_version_is_the_build_configurations(self):
         with open(os.path.join(REPO, "Sources/CRunasBuildConfig/include/runas_build_config.h")) as f:
@@ -233,6 +179,7 @@ class VersionTests(unittest.TestCase):
         self.assertTrue(any(os.path.basename(d) == "runas_%s_amd64.deb" % core for d in packages()))
 
 
+@release_build_only("about the release packages, not the core's code")
 class ControlFieldTests(unittest.TestCase):
     def field(self, name, deb_prefix):
         deb = [d for d in packages() if os.path.basename(d).startswith(deb_prefix)][0]
@@ -256,6 +203,7 @@ class ControlFieldTests(unittest.TestCase):
         self.assertTrue(self.field("Depends", "runas_").startswith("passwd, runas-backend-systemd-run | runas-backend, "))
 
 
+@release_build_only("about the release packages, not the core's code")
 class HardeningTests(unittest.TestCase):
     def test_every_shipped_elf_passes_hardening_check(self):
         # Was: no BIND_NOW (partial RELRO), no FORTIFY. Control-flow

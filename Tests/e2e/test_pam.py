@@ -7,18 +7,11 @@ import os
 import subprocess
 import unittest
 
-from harness import ALICE, BOB, HERE, USERS, Sandbox, user
-
+from support.legacy_accounts import ALICE, BOB, USERS, user
+from support.pam_fixture import pam_test_module
+from support.sandbox import Sandbox
 ROOT = USERS[0]
 UNIX = "auth required pam_unix.so\naccount required pam_unix.so\n"
-
-
-def test_module(directory):
-    """Builds the fixture module into `directory` (readable by root only is fine)."""
-    out = os.path.join(directory, "pam_runas_test.so")
-    subprocess.run(["cc", "-shared", "-fPIC", "-o", out, os.path.join(HERE, "fixtures/pam_runas_test.c"),
-                    "-lpam"], check=True)
-    return out
 
 
 class PAMAuthenticationTests(unittest.TestCase):
@@ -147,7 +140,7 @@ class PAMAuthenticationTests(unittest.TestCase):
 
     def test_info_and_error_messages_are_shown(self):
         box = self.sandbox("auth requisite %s info=Hello_from_PAM error=Careful_now\n"
-                           % test_module(self.box_dir()) + UNIX)
+                           % pam_test_module(self.box_dir()) + UNIX)
         r = box.run(ALICE, ["-S", "true"], stdin=ALICE.password + "\n")
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(r.err, "Hello from PAM\nCareful now\n[runas] password for alice: \n")
@@ -158,7 +151,7 @@ class PAMAuthenticationTests(unittest.TestCase):
         self.assertEqual(t.wait(), 0)
 
     def test_echo_on_prompt_goes_through_the_same_prompt_code(self):
-        box = self.sandbox("auth requisite %s ask=Token:_\n" % test_module(self.box_dir()) + UNIX)
+        box = self.sandbox("auth requisite %s ask=Token:_\n" % pam_test_module(self.box_dir()) + UNIX)
         t = box.job_on_terminal(ALICE, ["true"])
         self.addCleanup(t.close)
         t.expect("Token: ")
@@ -171,7 +164,7 @@ class PAMAuthenticationTests(unittest.TestCase):
         self.assertNotIn(ALICE.password, t.output)
 
     def test_unexpected_message_styles_fail_cleanly(self):
-        module = test_module(self.box_dir())
+        module = pam_test_module(self.box_dir())
         for style in (7, 99):   # PAM_BINARY_PROMPT, nonsense
             box = self.sandbox("auth requisite %s style=%d\n" % (module, style) + UNIX)
             r = box.run(ALICE, ["-S", "true"], stdin=ALICE.password + "\n")
@@ -179,7 +172,7 @@ class PAMAuthenticationTests(unittest.TestCase):
 
     def test_module_changing_the_user_is_refused(self):
         box = self.sandbox(UNIX.replace("account", "auth required %s setuser=bob\naccount"
-                                        % test_module(self.box_dir()), 1))
+                                        % pam_test_module(self.box_dir()), 1))
         marker = os.path.join(box.shared, "ran")
         r = box.run(ALICE, ["-S", "/usr/bin/touch", marker], stdin=ALICE.password + "\n")
         self.assertEqual(r.rc, 1, r)

@@ -18,8 +18,10 @@ see it through the installed setuid binary.
 import os
 import unittest
 
-from harness import ALICE, RUNAS, Sandbox, User
-
+from support.accounts import User
+from support.legacy_accounts import ALICE
+from support.paths import RUNAS
+from support.sandbox import Sandbox
 LONG = "l" * 300
 LONG_USER = User(LONG, 2040, 2040, password="long name pw", groups=("wheel",))
 # "ali" is a prefix of "alice", a member of wheel; ali is not.

@@ -17,8 +17,10 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, USERS, RUNAS, Sandbox, default_signals
-
+from support.legacy_accounts import ALICE, USERS
+from support.paths import RUNAS
+from support.sandbox import Sandbox
+from support.terminal import default_signals
 ROOT = USERS[0]
 
 # What the command reports about itself: its ids, descriptors, umask,

@@ -18,8 +18,10 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import REPO, assert_hardened
-from test_packages import InstalledPackagesCase
+from support.markers import release_build_only
+from support.artifacts import assert_hardened
+from support.paths import REPO
+from support.packages import InstalledPackagesCase
 
 RPMS = os.environ.get("RUNAS_TEST_RPMS", os.path.join(REPO, ".build", "packages"))
 SCRIPT = r"""
@@ -113,6 +115,7 @@ def host_provides(rpms, workdir):
     return glob.glob(os.path.join(top, "RPMS", "noarch", "host-provides-*.rpm"))[0]
 
 
+@release_build_only("about the release packages, not the core's code")
 class RPMPackageTests(InstalledPackagesCase, unittest.TestCase):
     SCRIPT = SCRIPT
 
@@ -166,6 +169,7 @@ class RPMPackageTests(InstalledPackagesCase, unittest.TestCase):
         self.assertEqual(self.fact("removed"), "gone gone")
 
 
+@release_build_only("about the release packages, not the core's code")
 class RPMLintTests(unittest.TestCase):
     def test_rpmlint_is_clean_with_the_justified_filters(self):
         # Each filter in packaging/rpm/runas.rpmlintrc says why.

@@ -16,8 +16,11 @@ import subprocess
 import time
 import unittest
 
-from harness import (ALICE, USERS, RUNAS, Sandbox, default_signals, descendants, process_stat, sigchld_ignored,
-                     wait_for_exit)
+from support.legacy_accounts import ALICE, USERS
+from support.paths import RUNAS
+from support.procfs import descendants, process_stat, wait_for_exit
+from support.sandbox import Sandbox, sigchld_ignored
+from support.terminal import default_signals
 
 ROOT = USERS[0]
 

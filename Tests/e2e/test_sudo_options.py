@@ -11,7 +11,10 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, BOB, CAROL, RUNAS, USERS, Sandbox, default_signals
+from support.legacy_accounts import ALICE, BOB, CAROL, USERS
+from support.paths import RUNAS
+from support.sandbox import Sandbox
+from support.terminal import default_signals
 
 ROOT = USERS[0]
 HINT = " (see 'runas --help')"
@@ -89,13 +92,11 @@ class PreserveGroupsRun0Tests(PreserveGroupsSystemdRunTests):
 
 class CloseFromTests(OptionTest):
     def run_with_fds(self, args, core_root=True):
-        null = fcntl.fcntl(os.open("/dev/null", os.O_RDONLY), fcntl.F_DUPFD, 100)
-        for fd in (5, 7):
-            os.dup2(null, fd, inheritable=True)
-            self.addCleanup(os.close, fd)
-        os.close(null)
-        cmd = self.box.command(ROOT, list(args) + ["-u", "nobody", "/bin/ls", "/proc/self/fd"])
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd="/", pass_fds=(5, 7),
+        # Descriptors 5 and 7 opened by a shell in the child, not dup2'd
+        # over whatever the test process has at those numbers.
+        cmd = ["/bin/sh", "-c", 'exec 5</dev/null 7</dev/null && exec "$@"', "sh"] + \
+            self.box.command(ROOT, list(args) + ["-u", "nobody", "/bin/ls", "/proc/self/fd"])
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd="/",
                            env={"PATH": "/usr/bin:/bin"}, preexec_fn=default_signals)
         self.assertEqual(p.returncode, 0, p)
         return sorted(int(x) for x in p.stdout.split())

@@ -17,7 +17,10 @@ import subprocess
 import time
 import unittest
 
-from harness import ALICE, RUNAS, USERS, Sandbox, default_signals, sigchld_ignored
+from support.legacy_accounts import ALICE, USERS
+from support.paths import RUNAS
+from support.sandbox import Sandbox, sigchld_ignored
+from support.terminal import default_signals
 
 ROOT = USERS[0]
 UNIT = re.compile(r"^runas-\d+-[0-9a-f]{8}\.service$")

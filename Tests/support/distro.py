@@ -1,5 +1,5 @@
 """distro.py: the platform tier's Debian roots and what its tests do in
-them, on top of Tests/systemd/container.py (debootstrap cache, a booted
+them, on top of container.py (debootstrap cache, a booted
 systemd in systemd-nspawn with a volatile overlay, nsenter).
 
 Two roots, made once with debootstrap and cached under the clone's .build/:
@@ -17,14 +17,11 @@ container's tmpfs overlay and vanishes when it stops.
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "Tests", "systemd"))
-from container import Container, Root, ensure_rootfs  # noqa: E402
+from support.container import Container, Root, ensure_rootfs
+from support.paths import REPO
 
 # A booted systemd, the default systemd-run backend's needs and PAM's
 # session module; accounts made with passwd's tools; git for the clone.

@@ -12,13 +12,14 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from harness import Terminal, all_processes, default_signals, make_hash, stage_dir  # noqa: E402
-from container import Container  # noqa: E402
+from support.accounts import make_hash
+from support.container import Container
+from support.paths import stage_dir
+from support.procfs import all_processes
+from support.terminal import Terminal, default_signals
 
 ALICE_PW = "correct horse battery"
 CONTAINERS = {}

@@ -1,6 +1,6 @@
 """container.py: a booted systemd in a systemd-nspawn container, for the
 tests that need the real systemd-run and run0 rather than the stubs of
-Tests/e2e: Debian trixie (systemd 257, with run0) or bookworm (systemd 252,
+Tests/e2e's sandbox tier: Debian trixie (systemd 257, with run0) or bookworm (systemd 252,
 Debian 12, the README's own platform).
 
 The root filesystem is made once per suite with debootstrap and cached
@@ -10,7 +10,7 @@ everything a test installs or changes lives in a tmpfs and vanishes at
 shutdown. Commands run inside with nsenter. Nothing on the machine changes
 but two cgroup directories, removed again by close().
 
-Tests/platform uses the same machinery with roots of its own (a Root with
+The platform tier (distro.py) uses the same machinery with roots of its own (a Root with
 more packages) and host directories bound read-only into the container.
 """
 import os
@@ -18,14 +18,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "Tests", "e2e"))
-from harness import Result, all_processes  # noqa: E402
+from support.paths import REPO
+from support.procfs import all_processes
+from support.sandbox import Result
+
 PACKAGES = "systemd,systemd-sysv,dbus,libpam-systemd"
 
 

@@ -14,8 +14,8 @@ import os
 import re
 import unittest
 
-from distro import TRIXIE, start_box
-from harness import assert_debs_hardened  # (Tests/e2e: on the path through distro)
+from support.distro import TRIXIE, start_box
+from support.artifacts import assert_debs_hardened
 
 SRC = "/root/runas"
 ALICE_PW = "alice horse battery"

@@ -17,7 +17,7 @@ import os
 import re
 import unittest
 
-from distro import SID, start_box, tail
+from support.distro import SID, start_box, tail
 
 SRC = "/root/src/runas"
 ALICE_PW = "alice sid battery"
