@@ -1,6 +1,6 @@
 """bench.py WORK: the host side of bench/run.sh.
 
-Builds a sandbox with the end-to-end tests' harness (its own passwd,
+Builds a sandbox with the end-to-end tests' support package (its own passwd,
 shadow, group, PAM, a tmpfs /usr/local with the staged runas), lays the
 unpacked Debian packages of the peers over /usr, gives sudo and doas their
 configuration, runs measure.py inside that mount namespace as root, and
@@ -19,8 +19,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 WORK = sys.argv[1]
 os.environ["RUNAS_TEST_STAGE"] = os.path.join(WORK, "stage")
-sys.path.insert(0, os.path.join(REPO, "Tests", "e2e"))
-from harness import ALICE, BOB, WHEEL_GID, Sandbox, stage_dir  # noqa: E402
+from support.accounts import SHA512, WHEEL_GID, wheel_member  # noqa: E402  (PYTHONPATH: Tests, bench/run.sh)
+from support.paths import stage_dir, support_file  # noqa: E402
+from support.sandbox import Sandbox  # noqa: E402
+
+# The two callers: a yescrypt and a SHA-512 hash.
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
+BOB = wheel_member("bob", 2002, "b0b's\tpass word", hash=SHA512)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
@@ -68,7 +73,7 @@ def prepare(box):
 def measure(box):
     argv = ["unshare", "--mount", "--propagation", "private", "--",
             os.path.join(HERE, "enter-bench.sh"), box.dir, "--",
-            os.path.join(REPO, "Tests", "e2e", "enter-sandbox.sh"), box.dir, "--",
+            support_file("bin", "enter-sandbox.sh"), box.dir, "--",
             sys.executable, os.path.join(HERE, "measure.py"), box.shared, str(ROUNDS),
             os.path.join(WORK, "ref")]
     p = subprocess.run(argv, stdout=subprocess.PIPE, cwd="/")
@@ -152,7 +157,7 @@ def report(data):
 
 
 def main():
-    with Sandbox(core="shadow", backend="scopex") as box:
+    with Sandbox(accounts=(ALICE, BOB), core="shadow", backend="scopex") as box:
         prepare(box)
         data = measure(box)
     report(data)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # enter-bench.sh SANDBOX -- COMMAND...: the benchmark's additions to the
 # test sandbox, inside the private mount namespace, before
-# Tests/e2e/enter-sandbox.sh (the COMMAND) sets up the rest:
+# Tests/support/bin/enter-sandbox.sh (the COMMAND) sets up the rest:
 #  - the unpacked peers (sudo, doas, hyperfine, time) laid over /usr
 #    (read-only overlay: the machine's /usr is not changed);
 #  - /run and /var as copy-on-write overlays on a tmpfs, since sudo writes

@@ -54,4 +54,4 @@ swiftc -enable-experimental-feature Embedded -wmo -Osize -o "$work/ref/swift-exi
 
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
-exec "$python" bench/bench.py "$work"
+PYTHONPATH="$PWD/Tests" exec "$python" bench/bench.py "$work"

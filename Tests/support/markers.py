@@ -40,18 +40,20 @@ def release_build_only(reason):
     return mark
 
 
-def _folders(module_name):
-    """The packages above a test module, innermost first."""
-    parts = module_name.split(".")[:-1]
+def package_mark(package, name):
+    """`name` as the package (a folder's dotted name) or the nearest
+    package above it defines it, or None."""
+    parts = package.split(".")
     for n in range(len(parts), 0, -1):
-        yield importlib.import_module(".".join(parts[:n]))
+        module = importlib.import_module(".".join(parts[:n]))
+        if hasattr(module, name):
+            return getattr(module, name)
+    return None
 
 
 def folder_mark(module_name, name):
-    for package in _folders(module_name):
-        if hasattr(package, name):
-            return getattr(package, name)
-    return None
+    """package_mark of the folder a test module is in."""
+    return package_mark(module_name.rpartition(".")[0], name) if "." in module_name else None
 
 
 def runs_alone(cls):
@@ -68,6 +70,10 @@ def is_release_build_only(cls):
 
 def tier(cls):
     return folder_mark(cls.__module__, "TIER") or "sandbox"
+
+
+def folder_tier(package):
+    return package_mark(package, "TIER") or "sandbox"
 
 
 # What tests share, for @shares: one name per resource.
