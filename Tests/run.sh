@@ -72,6 +72,16 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-remove $missing
 fi
 
+# The container roots of the systemd and platform tiers (debootstrap, made
+# once and cached in .build/) are made in the background, beside the builds:
+# stage 5 waits for them.
+roots_pid=""
+if [ "$(id -u)" = 0 ] && ! $unit_only; then
+    mkdir -p .build
+    (cd Tests && exec "$python" -m support.roots) >.build/roots.log 2>&1 &
+    roots_pid=$!
+fi
+
 echo "== unit tests"
 swift test --scratch-path .build/unit
 echo "== unit tests under AddressSanitizer"
@@ -122,6 +132,10 @@ RUNAS_TEST_STAGE="$PWD/../.build/e2e-stage" "$python" -m support.runner --tier s
 # The real systemd-run and run0 of a booted systemd 257 and systemd-run of
 # Debian 12's own systemd 252 (systemd-nspawn containers, root filesystems
 # made once with debootstrap and cached).
+if [ -n "$roots_pid" ]; then
+    wait "$roots_pid" || true   # a root that failed: the tier needing it says why
+    cat ../.build/roots.log
+fi
 echo "== real systemd tier (Tests/e2e/backends/real_systemd)"
 RUNAS_TEST_STAGE="$PWD/../.build/e2e-stage" "$python" -m support.runner --tier systemd --jobs 1
 
