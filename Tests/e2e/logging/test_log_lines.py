@@ -1,13 +1,17 @@
-"""test_logging.py: what runas tells syslog. The sandbox's /dev/log is a
-socket the test reads (harness.py, enter-sandbox.sh), so each line is seen
+"""test_log_lines.py: what runas tells syslog, with the shadow and the PAM
+builds. The sandbox's /dev/log is a socket the test reads (support/sandbox.py,
+support/syslog_sink.py, support/bin/enter-sandbox.sh), so each line is seen
 exactly as a syslog daemon would receive it: facility, severity, ident,
 pid and text."""
-import os
 import unittest
 
-from support.legacy_accounts import ALICE, CAROL
+from support.accounts import SHA512, not_in_wheel, wheel_member
 from support.sandbox import Sandbox
 from support.syslog_sink import LOG_ALERT, LOG_AUTHPRIV, LOG_NOTICE
+
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
+BOB = wheel_member("bob", 2002, "b0b's\tpass word", hash=SHA512)
+CAROL = not_in_wheel("carol", 2003, "not an admin", groups=("users",))  # not in wheel
 SUCCESS = "alice : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/id -u"
 
 
@@ -15,7 +19,7 @@ class LoggingScenarios:
     core = None
 
     def setUp(self):
-        self.box = Sandbox(core=self.core, backend="scopex")
+        self.box = Sandbox(accounts=(ALICE, BOB), core=self.core, backend="scopex")
         self.addCleanup(self.box.close)
 
     def only_runas_lines(self):
@@ -39,7 +43,7 @@ class LoggingScenarios:
                          ["alice : TTY=%s ; PWD=/usr ; USER=bob ; COMMAND=/usr/bin/true" % tty])
 
     def test_not_in_wheel(self):
-        with Sandbox(core=self.core, runas_mode=0o4755) as box:
+        with Sandbox(accounts=(CAROL,), core=self.core, runas_mode=0o4755) as box:
             r = box.run(CAROL, ["-S", "id", "-u"], stdin=CAROL.password + "\n")
             self.assertEqual(r.rc, 1, r)
             [m] = [m for m in box.syslog() if m.ident == "runas"]
@@ -69,7 +73,7 @@ class LoggingScenarios:
             "alice : a password is required ; TTY=unknown ; PWD=/ ; USER=root ; COMMAND=id -u"])
 
     def test_backend_refused(self):
-        with Sandbox(core=self.core, backend_mode=0o666) as box:
+        with Sandbox(accounts=(ALICE,), core=self.core, backend_mode=0o666) as box:
             r = box.run(ALICE, ["-S", "id", "-u"], stdin=ALICE.password + "\n")
             self.assertEqual(r.rc, 1, r)
             self.assertEqual(box.runas_log(), [
