@@ -1,16 +1,17 @@
-"""test_install_pam.py: install.sh's PAM service file. Each case runs
-`install.sh --pam-config` in a private mount namespace with a tmpfs over
-/etc/pam.d holding the files a distribution would have, so the machine's own
-/etc/pam.d is never touched."""
+"""install.sh's PAM service file. Each case runs `install.sh --pam-config`
+in a private mount namespace with a tmpfs over /etc/pam.d holding the files
+a distribution would have, so the machine's own /etc/pam.d is never touched."""
 import os
 import subprocess
 import tempfile
 import unittest
 
+from support.accounts import wheel_member
 from support.markers import INSTALL_SH_BUILDS, release_build_only, shares
-from support.legacy_accounts import ALICE
 from support.paths import REPO
 from support.sandbox import Sandbox
+
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 MARKER = "# /etc/pam.d/runas: written by runas's install.sh (edit freely; install.sh then leaves it alone)"
 
 
@@ -43,7 +44,7 @@ class InstallPAMConfigTests(unittest.TestCase):
         # The sandbox's /etc/pam.d is a copy of this machine's, with the
         # written file as its runas service: real common-* stacks, pam_unix.
         _, _, _, content = install_in_namespace({"common-auth": "x"})
-        with Sandbox(core="pam", backend="scopex", pam_stack=content) as box:
+        with Sandbox(accounts=(ALICE,), core="pam", backend="scopex", pam_stack=content) as box:
             r = box.run(ALICE, ["-S", "id", "-u"], stdin=ALICE.password + "\n")
             self.assertEqual((r.rc, r.out), (0, "0\n"), r)
             r = box.run(ALICE, ["-S", "true"], stdin="wrong\n")

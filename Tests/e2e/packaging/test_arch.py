@@ -1,7 +1,7 @@
-"""test_arch_packages.py: the Arch Linux packages (packaging/arch/PKGBUILD,
-built by `packaging/build.sh arch`: makepkg as a user other than root),
-installed with pacman for real into a scratch root (a copy-on-write view of
-this machine, as test_packages.py's), a conflict swap, an uninstall.
+"""The Arch Linux packages (packaging/arch/PKGBUILD, built by
+`packaging/build.sh arch`: makepkg as a user other than root), installed
+with pacman for real into a scratch root (a copy-on-write view of this
+machine, as test_deb.py's), a conflict swap, an uninstall.
 
 This machine's packages are dpkg's, so pacman's database knows none of
 them: `--assume-installed` names what the packages need from the system

@@ -1,8 +1,8 @@
-"""test_install.py: install.sh as a first-time user and a packager meet it
-(issue 17): which traits `--pam` and `--backend` give, the systemd-run
-version check, missing build dependencies (named, never apt-installed
-unasked), and a stage built by a non-root user in another directory (no
-setuid file in it, the same bytes as the suite's own stage).
+"""install.sh as a first-time user and a packager meet it (issue 17): which
+traits `--pam` and `--backend` give, the systemd-run version check, missing
+build dependencies (named, never apt-installed unasked), and a stage built
+by a non-root user in another directory (no setuid file in it, the same
+bytes as the suite's own stage).
 
 Every case runs the real install.sh and the real toolchain; most only
 build backends (--build-only --plugin-only: the trait choice happens before

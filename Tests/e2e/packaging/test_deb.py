@@ -1,19 +1,18 @@
-"""test_packages.py: the Debian packages (debian/, built by
-`packaging/build.sh deb`), installed with apt and dpkg for real, a backend
-swap, a backend whose systemd is too old, lintian and hardening-check.
+"""The Debian packages (debian/, built by `packaging/build.sh deb`),
+installed with apt and dpkg for real, a backend swap, a backend whose
+systemd is too old, lintian and hardening-check.
 
 dpkg runs chrooted into a copy-on-write view of this machine
-(enter-overlay-root.sh: the real / as the lower layer of an overlay, a
-tmpfs on top, in a private mount namespace), so the packages, the wheel
-group, the test user and the statoverride exist only there. systemd is not
-PID 1 here, so after the swap to runas-backend-systemd-run the command goes
-through the same STUB of systemd-run the other tests use (copied over
-/usr/bin/systemd-run inside the chroot only).
+(support/bin/enter-overlay-root.sh: the real / as the lower layer of an
+overlay, a tmpfs on top, in a private mount namespace), so the packages,
+the wheel group, the test user and the statoverride exist only there.
+systemd is not PID 1 here, so after the swap to runas-backend-systemd-run
+the command goes through the same STUB of systemd-run the other tests use
+(copied over /usr/bin/systemd-run inside the chroot only).
 """
 import glob
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import unittest

@@ -1,6 +1,6 @@
-"""test_preauth_inventory.py: everything the setuid core does before anyone
-is authenticated matches the inventory in SECURITY.md, line for line, and
-nothing is written before then but the caller's password-try record.
+"""Everything the setuid core does before anyone is authenticated matches
+the inventory in SECURITY.md, line for line, and nothing is written before
+then but the caller's password-try record.
 
 A refused run does only pre-authentication work, so the refused runs below
 (wrong password on stdin and on a terminal, shadow and PAM cores, a caller
@@ -17,11 +17,13 @@ import re
 import shutil
 import unittest
 
+from support.accounts import ROOT, not_in_wheel, wheel_member
 from support.markers import release_build_only
-from support.legacy_accounts import ALICE, CAROL, USERS
 from support.paths import REPO
 from support.sandbox import Sandbox
-ROOT = USERS[0]
+
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))   # the caller of most runs
+CAROL = not_in_wheel("carol", 2003, "not an admin", groups=("users",))            # a caller not in wheel
 STRACE = shutil.which("strace") or "/usr/bin/strace"
 # Files, processes, credentials, sockets, and calls that change process or
 # terminal state.
@@ -168,7 +170,7 @@ class PreAuthenticationInventoryTests(unittest.TestCase):
             raise unittest.SkipTest(message)
         cls.traces = {}
         for name, core, options, caller, args, env, feed, shown in SCENARIOS:
-            with Sandbox(core=core, backend="scopex", **options) as box:
+            with Sandbox(accounts=(caller,), core=core, backend="scopex", **options) as box:
                 out = os.path.join(box.shared, "trace")
                 words = ["-f", "-qq", "-e", "trace=" + TRACE, "-o", out, "-u", caller.name, "--",
                          "/usr/local/bin/runas"] + args

@@ -1,7 +1,7 @@
-"""test_rpm_packages.py: the RPM packages (packaging/rpm, built by
-`packaging/build.sh rpm`), installed with rpm for real into a scratch root
-(a copy-on-write view of this machine, as test_packages.py's), a conflict,
-a backend swap, an uninstall, and rpmlint.
+"""The RPM packages (packaging/rpm, built by `packaging/build.sh rpm`),
+installed with rpm for real into a scratch root (a copy-on-write view of
+this machine, as test_deb.py's), a conflict, a backend swap, an uninstall,
+and rpmlint.
 
 This machine's own packages are dpkg's, so rpm's database knows none of
 them: a STAND-IN package (host-provides, made here with rpmbuild) provides
