@@ -134,7 +134,7 @@ class SystemdRunPam(Installed, unittest.TestCase):
 
 
 class DebianPackages(unittest.TestCase):
-    """packaging/build.sh deb on trixie, then lintian as test_packages.py
+    """packaging/build.sh deb on trixie, then lintian as packaging/test_deb.py
     runs it on Debian 12: pedantic, info and experimental tags included,
     none tolerated."""
 
