@@ -1,6 +1,7 @@
 """test_askpass.py: -A's helper program when it cannot run or fails: the
 error says why, and a failing helper's output is never tried as a password.
-(The helper that works is in test_prompt.py's prompt scenarios.)"""
+(The helper that works is in test_prompt.py's prompt scenarios.)
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import os
 import unittest
 

@@ -1,6 +1,7 @@
 """test_same_uid_alias.py: a second passwd entry with the caller's uid is
 not "staying yourself": becoming it can gain groups, so runas asks for the
-password; staying yourself with groups you hold asks nothing."""
+password; staying yourself with groups you hold asks nothing.
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import os
 import re
 import subprocess

@@ -1,6 +1,7 @@
 """test_stay_yourself.py: through systemd-run or run0 even "staying
 yourself" asks for the password: a service manager starts the command
-outside the caller's session and limits, which gains something."""
+outside the caller's session and limits, which gains something.
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import unittest
 
 from support.accounts import ROOT, wheel_member

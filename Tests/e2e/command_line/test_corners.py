@@ -1,5 +1,6 @@
 """test_corners.py: corners of the command line: VAR=VALUE among the
-options, -K alone, -l's normalised path, and runas with no arguments."""
+options, -K alone, -l's normalised path, and runas with no arguments.
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import os
 import subprocess
 import unittest

@@ -1,6 +1,7 @@
 """test_sudo_variables.py: sudo's own variables (SUDO_PS1, SUDO_PROMPT,
 MAIL) as runas treats them, and what -E and --preserve-env never pass
-(sudo's table of bad variables)."""
+(sudo's table of bad variables).
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import unittest
 
 from support.accounts import SHA512, wheel_member

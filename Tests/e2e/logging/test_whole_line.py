@@ -1,7 +1,8 @@
 """test_whole_line.py: nothing of a command line escapes the log: long
 lines are split into records that put back together whole, a ";" cannot
 forge the fields after it, and bytes that are not UTF-8 or are control
-characters are escaped (in the log and in the scopex warning)."""
+characters are escaped (in the log and in the scopex warning).
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import os
 import subprocess
 import unittest

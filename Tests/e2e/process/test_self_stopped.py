@@ -1,7 +1,8 @@
 """test_self_stopped.py: a command that stops itself (SIGTTOU in a
 pipeline of an interactive shell) or signals its own runas: runas
 resumes it when it is its parent, a real Ctrl-Z still stops the job, and
-signals from the command are not relayed back to it."""
+signals from the command are not relayed back to it.
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import signal
 import unittest
 

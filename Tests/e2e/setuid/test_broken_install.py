@@ -1,6 +1,7 @@
 """test_broken_install.py: a runas that cannot be root (not setuid, not
 root's, a user namespace, no_new_privs, a nosuid mount) says why, by
-name, runs nothing and logs nothing."""
+name, runs nothing and logs nothing.
+Found by an attacker's review and sudo-rs's compliance tests (issue 14)."""
 import os
 import subprocess
 import unittest
