@@ -19,9 +19,15 @@ import os
 import subprocess
 import unittest
 
-from support.accounts import User
-from support.legacy_accounts import ALICE
+from support.accounts import User, not_in_wheel, wheel_member
 from support.sandbox import Sandbox
+
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
+CAROL = not_in_wheel("carol", 2003, "not an admin", groups=("users",))   # another uid, not in wheel
+# alice-ops: alice's uid and gid under another name, no password of its own, in proj
+ALICE_OPS = User("alice-ops", 2001, 2001, shadow_override="*", groups=("proj",))
+ACCOUNTS = (ALICE, CAROL)
+PROJ = (("proj", 3000),)   # a group alice is not in (alice-ops is)
 
 # alice holds these gids (setpriv --init-groups: her own and her groups).
 HELD = {2001, 10, 100}
@@ -89,8 +95,7 @@ class NoPasswordMatrix:
     maxDiff = None
 
     def test_nothing_is_gained_without_a_password(self):
-        box = Sandbox(core=self.core, backend=self.backend,
-                      extra_users=[User("alice-ops", 2001, 2001, shadow_override="*", groups=("proj",))],
+        box = Sandbox(accounts=ACCOUNTS + (ALICE_OPS,), groups=PROJ, core=self.core, backend=self.backend,
                       extra_groups=[("disk", 6)])
         self.addCleanup(box.close)
         report = box.write_script("report", REPORT)
@@ -134,7 +139,7 @@ class BorrowedGroupTests(unittest.TestCase):
     become the command's real, effective and saved gid."""
 
     def test_an_effective_gid_alone_is_not_held(self):
-        with Sandbox() as box:
+        with Sandbox(accounts=ACCOUNTS, groups=PROJ) as box:
             cmd = box.command(ALICE, ["-n", "-g", "proj", "id", "-g"])
             cmd = [w if not str(w).startswith("--regid=") else "--rgid=2001" for w in cmd]
             cmd.insert(cmd.index("--rgid=2001") + 1, "--egid=3000")

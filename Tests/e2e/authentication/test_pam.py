@@ -1,22 +1,31 @@
 """test_pam.py: the PAM build, against real libpam: pam_unix reading the
-sandbox's /etc/shadow, pam_exec recording what PAM modules see, pam_env,
-pam_permit and pam_deny. One module is a test fixture
-(fixtures/pam_runas_test.c) for what no stock module does: change PAM_USER
-or send odd conversation messages."""
+sandbox's /etc/shadow, pam_exec recording what PAM modules see (items,
+PAM_TTY, sessions), pam_env, pam_permit and pam_deny. One module is a test
+fixture (support/fixtures/pam_runas_test.c) for what no stock module does:
+change PAM_USER or send odd conversation messages."""
 import os
-import subprocess
 import unittest
 
-from support.legacy_accounts import ALICE, BOB, USERS, user
+from support.accounts import (ROOT, SHA512, empty_password_field, expired, locked, must_change_password,
+                              wheel_member)
+from support.cases import SandboxTest
 from support.pam_fixture import pam_test_module
+from support.paths import RUNAS
 from support.sandbox import Sandbox
-ROOT = USERS[0]
+
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
+BOB = wheel_member("bob", 2002, "b0b's\tpass word", hash=SHA512)
+DAVE = locked("dave", 2004, "!", "locked out")             # "!" before a valid hash
+ERIN = expired("erin", 2005, "expired account")
+HANK = empty_password_field("hank", 2008)
+IVY = must_change_password("ivy", 2009, "change me now")   # last change 0: must change now
+ACCOUNTS = (ALICE, BOB, DAVE, ERIN, HANK, IVY)
 UNIX = "auth required pam_unix.so\naccount required pam_unix.so\n"
 
 
 class PAMAuthenticationTests(unittest.TestCase):
     def sandbox(self, stack=None, backend="scopex"):
-        box = Sandbox(core="pam", backend=backend, pam_stack=stack)
+        box = Sandbox(accounts=ACCOUNTS, core="pam", backend=backend, pam_stack=stack)
         self.addCleanup(box.close)
         return box
 
@@ -74,22 +83,19 @@ class PAMAuthenticationTests(unittest.TestCase):
 
     def test_null_password_is_disallowed_even_with_nullok(self):
         box = self.sandbox("auth required pam_unix.so nullok\naccount required pam_unix.so\n")
-        hank = user("hank")   # empty password field
-        r = box.run(hank, ["-S", "true"], stdin="\n")
+        r = box.run(HANK, ["-S", "true"], stdin="\n")
         self.assertEqual(r.rc, 1, r)
         self.assertIn("runas: 1 incorrect password attempt", r.err)
 
     def test_locked_account_refuses_the_right_password(self):
         box = self.sandbox()
-        dave = user("dave")   # "!" before a valid hash
-        r = box.run(dave, ["-S", "true"], stdin=dave.password + "\n")
+        r = box.run(DAVE, ["-S", "true"], stdin=DAVE.password + "\n")
         self.assertEqual(r.rc, 1, r)
         self.assertTrue(r.err.endswith("runas: 1 incorrect password attempt\n"), r.err)
 
     def test_account_expired(self):
         box = self.sandbox()
-        erin = user("erin")
-        r = box.run(erin, ["-S", "true"], stdin=erin.password + "\n")
+        r = box.run(ERIN, ["-S", "true"], stdin=ERIN.password + "\n")
         self.assertEqual(r.rc, 1, r)
         self.assertTrue(r.err.endswith("runas: account not usable: User account has expired\n"), r.err)
 
@@ -98,17 +104,15 @@ class PAMAuthenticationTests(unittest.TestCase):
     def test_expired_password_is_changed_through_pam_chauthtok(self):
         box = self.sandbox(UNIX + "password required pam_exec.so seteuid @BOX@/chauthtok.sh\n")
         _, log = self.recorder(box, "chauthtok")
-        ivy = user("ivy")     # last change 0: must change now
-        r = box.run(ivy, ["-S", "id", "-u"], stdin=ivy.password + "\n")
+        r = box.run(IVY, ["-S", "id", "-u"], stdin=IVY.password + "\n")
         self.assertEqual((r.rc, r.out), (0, "0\n"), r)
         self.assertIn("You are required to change your password immediately", r.err)  # PAM_ERROR_MSG
         self.assertIn("type=password service=runas user=ivy ruser=ivy tty=unset rhost=unset", self.read(log))
 
     def test_expired_password_failing_to_change_refuses(self):
         box = self.sandbox(UNIX + "password required pam_deny.so\n")
-        ivy = user("ivy")
         marker = os.path.join(box.shared, "ran")
-        r = box.run(ivy, ["-S", "/usr/bin/touch", marker], stdin=ivy.password + "\n")
+        r = box.run(IVY, ["-S", "/usr/bin/touch", marker], stdin=IVY.password + "\n")
         self.assertEqual(r.rc, 1, r)
         self.assertIn("runas: your password has expired and could not be changed: ", r.err)
         self.assertFalse(os.path.exists(marker))
@@ -117,7 +121,7 @@ class PAMAuthenticationTests(unittest.TestCase):
         box = self.sandbox("auth required pam_permit.so\naccount required pam_unix.so\n"
                            "password required pam_exec.so seteuid @BOX@/chauthtok.sh\n")
         _, log = self.recorder(box, "chauthtok")
-        r = box.run(user("ivy"), ["-n", "true"])
+        r = box.run(IVY, ["-n", "true"])
         self.assertEqual(r.rc, 1, r)
         self.assertTrue(r.err.endswith("runas: your password has expired and must be changed (not with -n)\n"),
                         r.err)
@@ -211,7 +215,7 @@ class PAMSessionTests(unittest.TestCase):
              "session required pam_unix.so\n")
 
     def sandbox(self, backend="scopex"):
-        box = Sandbox(core="pam", backend=backend, pam_stack=self.STACK)
+        box = Sandbox(accounts=ACCOUNTS, core="pam", backend=backend, pam_stack=self.STACK)
         self.addCleanup(box.close)
         with open(os.path.join(box.dir, "pam_env.conf"), "w") as f:
             f.write("RUNAS_SESSION_MARK DEFAULT=opened\n")
@@ -265,6 +269,49 @@ class PAMSessionTests(unittest.TestCase):
         self.assertEqual(r.rc, 0, r)
         self.assertIsNotNone(box.stub_record("systemd-run"))
         self.assertEqual([line.split(" parent=")[0] for line in self.lines()], ["command mark=none"])
+
+
+class PAMNoSessionWithoutAPasswordTests(unittest.TestCase):
+    """Found in review: a run that asked no password (yourself, groups you
+    hold) still opened a PAM session as root: pam_limits and friends could
+    give it more than the caller has. Root still gets one."""
+
+    def test_no_session_when_nothing_was_asked(self):
+        with Sandbox(accounts=ACCOUNTS, core="pam",
+                     pam_stack="auth required pam_unix.so\naccount required pam_unix.so\n"
+                               "session required pam_exec.so @BOX@/session.sh\n") as box:
+            log = os.path.join(box.shared, "session.log")
+            box.write_script("session.sh", "#!/bin/sh\necho \"$PAM_TYPE $PAM_USER\" >> %s\n" % log)
+            r = box.run(ALICE, ["-n", "-u", "alice", "id", "-un"])
+            self.assertEqual((r.rc, r.out, r.err), (0, "alice\n", ""), r)
+            self.assertFalse(os.path.exists(log))
+            r = box.run(ROOT, ["-u", "bob", "true"])
+            self.assertEqual(r.rc, 0, r)
+            with open(log) as f:
+                self.assertEqual(f.read(), "open_session bob\nclose_session bob\n")
+
+
+class PAMTtyTests(SandboxTest):
+    """PAM_TTY when stdio is redirected but a terminal exists."""
+    accounts = ACCOUNTS
+    core = "pam"
+    sandbox = {"pam_stack": "auth required pam_exec.so seteuid @BOX@/items.sh\n"
+                            "auth required pam_unix.so\naccount required pam_unix.so\n"
+                            "session required pam_unix.so\n"}
+
+    def test_controlling_terminal_is_pam_tty_and_logged(self):
+        log = os.path.join(self.box.shared, "items.log")
+        self.box.write_script("items.sh", "#!/bin/sh\necho \"tty=${PAM_TTY-unset}\" >> %s\n" % log)
+        t = self.box.terminal(ALICE, ["-c", "%s true </dev/null >/dev/null 2>&1; echo rc=$?" % RUNAS],
+                              program="/bin/sh")
+        self.addCleanup(t.close)
+        t.expect("password for alice: ")
+        t.send(ALICE.password + "\n")
+        t.expect("rc=0")
+        with open(log) as f:
+            self.assertEqual(f.read(), "tty=%s\n" % t.slave_path)
+        self.assertEqual(self.box.runas_log(), ["alice : TTY=%s ; PWD=/ ; USER=root ; COMMAND=/usr/bin/true"
+                                                % t.slave_path[len("/dev/"):]])
 
 
 if __name__ == "__main__":
