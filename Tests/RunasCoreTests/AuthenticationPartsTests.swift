@@ -205,7 +205,7 @@ private func parse(_ words: [String]) throws -> Options {
 /// The sudo-rs GHSA-q428 class: a prompt that times out must not leave the
 /// half-typed password in the terminal's input for the shell to read next.
 /// (A signal at the prompt is the end-to-end tests' part, on a real
-/// terminal: test_authentication.py. The 5-minute timeout is tested here,
+/// terminal: Tests/e2e/authentication/test_prompt.py. The 5-minute timeout is tested here,
 /// on a real pseudo-terminal, with a shorter wait.)
 @Suite struct PromptTimeoutTests {
     @Test func aTimedOutPromptLeavesNothingTypedAndEchoOn() throws {

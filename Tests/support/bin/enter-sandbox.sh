@@ -1,6 +1,6 @@
 #!/bin/sh
 # enter-sandbox.sh SANDBOX -- COMMAND...
-# Runs inside a fresh private mount namespace (the harness starts it with
+# Runs inside a fresh private mount namespace (support/sandbox.py starts it with
 # `unshare --mount --propagation private`); nothing here reaches the real
 # machine. Mounts the sandbox's own account files, PAM configuration, a
 # layer over /run, a tmpfs /usr/local holding the staged runas (setuid root)
