@@ -1,5 +1,4 @@
-"""test_process_model.py: which process model a command gets, and that both
-give it the same things.
+"""Which process model a command gets, and that both give it the same things.
 
 With scopex, when nothing has to happen in runas after the command starts
 (no pseudo-terminal to serve, no PAM transaction or session to close, and
@@ -12,16 +11,16 @@ gets exec in place; the PAM build (root opens a session), any run with a
 pty, and a wheel member running a command as root keep runas as parent.
 """
 import os
-import signal
 import subprocess
-import time
 import unittest
 
-from support.legacy_accounts import ALICE, USERS
+from support.accounts import ROOT, wheel_member
 from support.paths import RUNAS
 from support.sandbox import Sandbox
 from support.terminal import default_signals
-ROOT = USERS[0]
+
+# alice: a wheel member who may not signal a root command herself.
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 
 # What the command reports about itself: its ids, descriptors, umask,
 # signal state and environment (sorted).
@@ -31,7 +30,7 @@ PROBE = ("id; ls /proc/self/fd | sort -n | tr '\\n' ' '; echo; umask; "
 
 class ProcessModel(unittest.TestCase):
     def box(self, core):
-        box = Sandbox(core=core, backend="scopex")
+        box = Sandbox(accounts=(ALICE,), core=core, backend="scopex")
         self.addCleanup(box.close)
         return box
 

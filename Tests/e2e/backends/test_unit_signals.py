@@ -1,12 +1,12 @@
-"""test_unit_signals.py: without a terminal, a signal sent to runas reaches
-the command in its unit (systemd-run and run0 backends), and runas's exit
-status says how the command ended.
+"""Without a terminal, a signal sent to runas reaches the command in its
+unit (systemd-run and run0 backends), and runas's exit status says how
+the command ended.
 
 systemd is not PID 1 here: systemd-run, run0 and systemctl are STUBS
-(stubs/, stub_unit.py). They run the command as systemd runs a unit's main
-process, in a session of its own that no signal to runas or to the client
-reaches; only `systemctl kill` on the unit runas named does. The real
-tools are exercised by Tests/systemd.
+(support/stubs/, stub_unit.py). They run the command as systemd runs a
+unit's main process, in a session of its own that no signal to runas or
+to the client reaches; only `systemctl kill` on the unit runas named does.
+The real tools are exercised by the real-systemd tier (backends/real_systemd).
 """
 import json
 import os
@@ -17,12 +17,13 @@ import subprocess
 import time
 import unittest
 
-from support.legacy_accounts import ALICE, USERS
+from support.accounts import ROOT, wheel_member
 from support.paths import RUNAS
 from support.sandbox import Sandbox, sigchld_ignored
 from support.terminal import default_signals
 
-ROOT = USERS[0]
+# alice: types her password on the stdin the command reads next.
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 UNIT = re.compile(r"^runas-\d+-[0-9a-f]{8}\.service$")
 
 
@@ -33,7 +34,7 @@ class UnitSignalScenarios:
               "i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; echo timeout")
 
     def setUp(self):
-        self.box = Sandbox(backend=self.backend)
+        self.box = Sandbox(accounts=(ALICE,), backend=self.backend)
         self.addCleanup(self.box.close)
 
     def popen(self, args, user=ROOT, stdin=subprocess.DEVNULL, ignore=(), program=RUNAS):
@@ -223,7 +224,7 @@ class UnitSignalScenarios:
 
     def test_on_a_terminal_the_client_replaces_runas(self):
         # With a terminal the client's pty hangs up when it dies, which
-        # ends the command (checked against real systemd in Tests/systemd):
+        # ends the command (checked against real systemd in backends/real_systemd):
         # no unit name, no systemctl.
         r = self.box.run_on_terminal(ROOT, ["-u", "nobody", "true"])
         self.assertEqual(r.rc, 0, r)

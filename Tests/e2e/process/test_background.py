@@ -1,151 +1,27 @@
-"""test_sudo_options.py: the rest of sudo's command line beside -e: -b
-(background), -C (close-from), -P (preserve groups) and -U (other user,
-with -l), through the installed setuid runas, per backend where they
-differ. (systemd-run and run0 are the stubs of stubs/, which record their
-arguments and emulate what the real ones do with them; the real-systemd
-tier runs -P and -b against a booted systemd.)
+"""-b (background): runas returns at once and the command goes on, in a
+process group of its own, with the output runas had, no terminal for input
+and, for another user's command, no hold on the caller's terminal; with
+scopex in place and forked (the PAM core), and with the systemd-run and
+run0 backends (the stubs of support/stubs, which record their arguments
+and emulate what the real ones do with them; the real-systemd tier runs -b
+against a booted systemd).
 """
-import fcntl
 import os
 import subprocess
 import time
 import unittest
 
-from support.legacy_accounts import ALICE, BOB, CAROL, USERS
-from support.paths import RUNAS
-from support.sandbox import Sandbox
+from support.accounts import ROOT, SHA512, wheel_member
+from support.scopex_cases import HINT, OptionTest
 from support.terminal import default_signals
 
-ROOT = USERS[0]
-HINT = " (see 'runas --help')"
-
-
-class OptionTest(unittest.TestCase):
-    core = "shadow"
-    backend = "scopex"
-    runas_mode = 0o4750
-
-    def setUp(self):
-        self.box = Sandbox(core=self.core, backend=self.backend, runas_mode=self.runas_mode)
-        self.addCleanup(self.box.close)
-
-    def as_alice(self, args, **kw):
-        return self.box.run(ALICE, ["-S"] + list(args), stdin=ALICE.password + "\n", **kw)
-
-    def groups_of(self, out):
-        uid, gid, groups = out.split("\n")[:3]
-        return int(uid), int(gid), sorted(int(g) for g in groups.split())
-
-
-ID = ["/bin/sh", "-c", "id -u; id -g; id -G"]
-
-
-class PreserveGroupsTests(OptionTest):
-    def test_the_command_keeps_the_callers_groups(self):
-        r = self.as_alice(["-P", "-u", "bob"] + ID)
-        self.assertEqual(r.rc, 0, r.err)
-        # Real and effective ids are bob's; the groups alice's (2001, wheel, users).
-        self.assertEqual(self.groups_of(r.out), (2002, 2002, sorted([2002, 2001, 10, 100])))
-
-    def test_without_p_the_targets_groups(self):
-        r = self.as_alice(["-u", "bob"] + ID)
-        self.assertEqual(self.groups_of(r.out), (2002, 2002, [10, 2002]))
-
-    def test_p_with_g(self):
-        r = self.as_alice(["-P", "-u", "bob", "-g", "proj"] + ID)
-        self.assertEqual(self.groups_of(r.out), (2002, 3000, sorted([3000, 2001, 10, 100])))
-
-    def test_p_is_only_for_a_command(self):
-        r = self.box.run(ALICE, ["-P", "-l"])
-        self.assertEqual((r.rc, r.err), (1, "runas: -l and -P cannot be used together" + HINT + "\n"))
-
-
-class ForkedPreserveGroupsTests(PreserveGroupsTests):
-    """The PAM core: scopex forks (a PAM session is open around the command)."""
-    core = "pam"
-
-
-class PreserveGroupsSystemdRunTests(OptionTest):
-    backend = "systemd-run"
-    client = "systemd-run"
-
-    def test_the_groups_are_passed_as_supplementary_groups(self):
-        r = self.as_alice(["-P", "-u", "bob"] + ID)
-        self.assertEqual(r.rc, 0, r.err)
-        argv = self.box.stub_record(self.client)["argv"]
-        props = [a for a in argv if a.startswith("--property=SupplementaryGroups=")]
-        self.assertEqual(len(props), 1, argv)
-        self.assertEqual(sorted(int(g) for g in props[0].split("=", 2)[2].split()), [10, 100, 2001])
-        # The service manager adds bob's own groups (User=): both are there.
-        self.assertEqual(self.groups_of(r.out), (2002, 2002, sorted([2002, 2001, 10, 100])))
-
-    def test_without_p_no_groups_are_passed(self):
-        self.as_alice(["-u", "bob", "true"])
-        argv = self.box.stub_record(self.client)["argv"]
-        self.assertFalse([a for a in argv if a.startswith("--property=")], argv)
-
-
-class PreserveGroupsRun0Tests(PreserveGroupsSystemdRunTests):
-    backend = "run0"
-    client = "run0"
-
-
-class CloseFromTests(OptionTest):
-    def run_with_fds(self, args, core_root=True):
-        # Descriptors 5 and 7 opened by a shell in the child, not dup2'd
-        # over whatever the test process has at those numbers.
-        cmd = ["/bin/sh", "-c", 'exec 5</dev/null 7</dev/null && exec "$@"', "sh"] + \
-            self.box.command(ROOT, list(args) + ["-u", "nobody", "/bin/ls", "/proc/self/fd"])
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd="/",
-                           env={"PATH": "/usr/bin:/bin"}, preexec_fn=default_signals)
-        self.assertEqual(p.returncode, 0, p)
-        return sorted(int(x) for x in p.stdout.split())
-
-    def test_descriptors_below_n_stay_open(self):
-        # 3 is ls's own directory; 5 is below 6, 7 is not.
-        self.assertEqual(self.run_with_fds(["-C", "6"]), [0, 1, 2, 3, 5])
-
-    def test_a_high_n_keeps_them_all(self):
-        self.assertEqual(self.run_with_fds(["-C", "100"]), [0, 1, 2, 3, 5, 7])
-
-    def test_without_c_none_stay(self):
-        self.assertEqual(self.run_with_fds([]), [0, 1, 2, 3])
-
-    def test_runas_own_descriptors_never_leak(self):
-        # With a wide -C nothing but what the caller passed reaches the
-        # command: not the syslog socket, the backend or the password files.
-        r = self.as_alice(["-C", "1000", "-u", "nobody", "/bin/ls", "-l", "/proc/self/fd"])
-        self.assertEqual(r.rc, 0, r.err)
-        fds = sorted(int(line.split()[-3]) for line in r.out.splitlines() if "->" in line)
-        self.assertEqual(fds, [0, 1, 2, 3], r.out)
-
-    def test_n_must_be_a_number_of_3_or_more(self):
-        for value in ("2", "0", "-1", "x", "", "99999999999"):
-            r = self.box.run(ALICE, ["-C", value, "true"])
-            self.assertEqual((r.rc, r.err), (1, "runas: -C wants a descriptor number of 3 or more, not '%s'" % value
-                                             + HINT + "\n"), value)
-
-
-class ForkedCloseFromTests(CloseFromTests):
-    core = "pam"
-
-
-class CloseFromServiceManagerTests(OptionTest):
-    backend = "systemd-run"
-
-    def test_a_clear_error_before_any_password(self):
-        r = self.as_alice(["-C", "5", "true"])
-        self.assertEqual((r.rc, r.out), (1, ""))
-        self.assertEqual(r.err, "runas: the %s backend cannot keep descriptors open for the command (-C): a service "
-                                "manager starts it, and it inherits none of runas's (scopex can)\n" % self.backend)
-        self.assertIsNone(self.box.stub_record(self.backend))
-
-
-class CloseFromRun0Tests(CloseFromServiceManagerTests):
-    backend = "run0"
+ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
+BOB = wheel_member("bob", 2002, "b0b's\tpass word", hash=SHA512)
 
 
 class BackgroundTests(OptionTest):
+    accounts = (ALICE, BOB)
+
     def start_background(self, args, who=ALICE):
         out = os.path.join(self.box.shared, "out")
         script = "exec >%s 2>&1; echo started $(ps -o pgid= -p $$) ; sleep 2; echo done" % out
@@ -286,6 +162,7 @@ class ForkedBackgroundTests(BackgroundTests):
 
 
 class BackgroundSystemdRunTests(OptionTest):
+    accounts = ()
     backend = "systemd-run"
 
     def test_another_users_command_gets_no_hold_on_the_terminal(self):
@@ -328,49 +205,6 @@ class BackgroundSystemdRunTests(OptionTest):
 
 class BackgroundRun0Tests(BackgroundSystemdRunTests):
     backend = "run0"
-
-
-class OtherUserTests(OptionTest):
-    def backend_line(self):
-        return self.box.run(ROOT, ["-l"]).out.splitlines()[1]
-
-    def test_a_wheel_member_asks_about_another(self):
-        r = self.box.run(ALICE, ["-l", "-U", "bob"])
-        self.assertEqual((r.rc, r.err), (0, ""))
-        self.assertEqual(r.out.splitlines(), ["bob may run any command as any user with runas (a member of the group wheel)",
-                                              self.backend_line()])
-
-    def test_about_someone_not_in_wheel(self):
-        r = self.box.run(ALICE, ["-l", "-U", "carol"])
-        self.assertEqual((r.rc, r.out, r.err), (1, "carol may not use runas (not a member of the group wheel)\n", ""))
-
-    def test_root_asks_and_about_root(self):
-        r = self.box.run(ROOT, ["--list", "--other-user=alice"])
-        self.assertEqual((r.rc, r.out.splitlines()[0]),
-                         (0, "alice may run any command as any user with runas (a member of the group wheel)"))
-        r = self.box.run(ALICE, ["-l", "-U", "root"])
-        self.assertEqual(r.out.splitlines()[0], "root may run any command as any user with runas (root)")
-
-    def test_with_a_command(self):
-        r = self.box.run(ALICE, ["-l", "-U", "bob", "id", "-u"])
-        self.assertEqual((r.rc, r.out), (0, "/usr/bin/id -u\n"))
-        r = self.box.run(ALICE, ["-l", "-U", "carol", "id"])
-        self.assertEqual((r.rc, r.out), (1, "carol may not use runas (not a member of the group wheel)\n"))
-
-    def test_unknown_user_and_usage(self):
-        r = self.box.run(ALICE, ["-l", "-U", "nosuch"])
-        self.assertEqual((r.rc, r.err), (1, "runas: unknown user: nosuch\n"))
-        r = self.box.run(ALICE, ["-U", "bob", "true"])
-        self.assertEqual((r.rc, r.err), (1, "runas: -U works only with -l" + HINT + "\n"))
-
-
-class OtherUserNotInWheelTests(OptionTest):
-    runas_mode = 0o4755  # so that carol can start it at all
-
-    def test_only_admitted_callers_may_ask(self):
-        r = self.box.run(CAROL, ["-l", "-U", "alice"])
-        self.assertEqual((r.rc, r.out, r.err),
-                         (1, "", "runas: only root and members of the group wheel may ask about another user (-U)\n"))
 
 
 if __name__ == "__main__":
