@@ -76,13 +76,17 @@ int backend_ids_are(uid_t uid, gid_t gid) {
     return r == uid && e == uid && s == uid && rg == gid && eg == gid && sg == gid;
 }
 
-void backend_reset_signals(void) {
+void backend_default_dispositions(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
     sigemptyset(&sa.sa_mask);
     for (int sig = 1; sig < NSIG; sig++)
         (void)sigaction(sig, &sa, NULL);   /* fails for KILL/STOP: fine */
+}
+
+void backend_reset_signals(void) {
+    backend_default_dispositions();
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);

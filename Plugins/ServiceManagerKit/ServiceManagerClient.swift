@@ -182,7 +182,7 @@ struct UnitSignalForwarder {
             environment.withTerminated { envp in
                 let pid = fork()
                 if pid == 0 {
-                    backend_reset_signals()
+                    backend_unit_helper_signals()
                     if backend_null_stdio() != 0 { _exit(127) }
                     backend_close_from(3)
                     _ = execve(program, argv, envp)

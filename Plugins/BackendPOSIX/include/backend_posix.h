@@ -31,6 +31,9 @@ int backend_ids_are(uid_t uid, gid_t gid);
 /* Give every signal its default disposition and empty the signal mask,
  * so the command starts with a clean signal state. */
 void backend_reset_signals(void);
+/* Only the first half of that: every disposition the default, the mask
+ * left as it is. */
+void backend_default_dispositions(void);
 
 /* Disarm the interval timers (real, virtual, profiling): they survive
  * execve, so a caller's alarm must not reach a command exec'd in place

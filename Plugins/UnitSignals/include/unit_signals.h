@@ -16,6 +16,9 @@ void backend_unit_signals_restore(const sigset_t *saved);
 /* In the client (systemd-run/run0) after fork: ignore those signals (the
  * client must live until the unit ends), then the mask of before. */
 void backend_unit_client_signals(const sigset_t *saved);
+/* The systemctl child's signals (runas passing one on): the unit's
+ * ignored, the rest default, nothing blocked. */
+void backend_unit_helper_signals(void);
 /* The next blocked signal (one of the above, or SIGCHLD), waiting at most
  * timeout_ms (forever if < 0); 0 if none came. *from_kernel: a terminal
  * sent it (a key, a hangup), not kill(). */
