@@ -7,7 +7,7 @@ from support.sandbox import Sandbox
 class SandboxTest(unittest.TestCase):
     """A test with a fresh sandbox (self.box) per test: the class says which
     core, backend and Sandbox arguments (accounts, ...) it runs with."""
-    accounts = None     # the accounts besides root and nobody (accounts.py)
+    accounts = ()       # the accounts besides root and nobody (accounts.py)
     core = "shadow"
     backend = "scopex"
     sandbox = {}        # more Sandbox arguments

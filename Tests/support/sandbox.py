@@ -22,7 +22,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 
-from support import legacy_accounts
 from support.accounts import BASE_GROUPS, NOBODY, ROOT, WHEEL_GID, passwd_group_shadow
 from support.paths import RUNAS, backend_file, stage_dir, support_file
 from support.sanitizer import check_sanitizer
@@ -57,9 +56,9 @@ class Sandbox:
     """accounts: the users besides root and nobody (accounts.py); groups:
     (name, gid) pairs besides root, wheel, users and nogroup."""
 
-    def __init__(self, accounts=None, groups=(), core="shadow", backend="scopex", runas_mode=0o4750,
+    def __init__(self, accounts=(), groups=(), core="shadow", backend="scopex", runas_mode=0o4750,
                  backend_path=None, backend_mode=0o644, backend_owner=0,
-                 systemd_version=257, pam_stack=None, env_file=None, extra_users=(), extra_groups=()):
+                 systemd_version=257, pam_stack=None, env_file=None):
         self.dir = tempfile.mkdtemp(prefix="runas-e2e-")
         os.chmod(self.dir, 0o755)
         self.shared = os.path.join(self.dir, "shared")   # writable by the commands
@@ -82,12 +81,8 @@ class Sandbox:
         path = os.path.join(self.dir, "syslog.sock")
         self._syslog = SyslogSink(path)
         os.chmod(path, 0o666)
-        if accounts is None:   # not yet declared by the test (legacy_accounts.py)
-            self.users = legacy_accounts.USERS + list(extra_users)
-            self.groups = legacy_accounts.GROUPS + list(extra_groups)
-        else:
-            self.users = [ROOT, NOBODY] + list(accounts) + list(extra_users)
-            self.groups = list(BASE_GROUPS) + list(groups) + list(extra_groups)
+        self.users = [ROOT, NOBODY] + list(accounts)
+        self.groups = list(BASE_GROUPS) + list(groups)
         self._write_accounts()
         self._write_pam(pam_stack)
         self._write_usr_local(core, backend, runas_mode, backend_path, backend_mode, backend_owner)

@@ -15,7 +15,6 @@ from support.accounts import ROOT
 from support.cases import SandboxTest
 from support.terminal import default_signals
 
-HINT = " (see 'runas --help')"   # the end of a usage error
 
 
 class ScopexTest(SandboxTest):

@@ -95,8 +95,8 @@ class NoPasswordMatrix:
     maxDiff = None
 
     def test_nothing_is_gained_without_a_password(self):
-        box = Sandbox(accounts=ACCOUNTS + (ALICE_OPS,), groups=PROJ, core=self.core, backend=self.backend,
-                      extra_groups=[("disk", 6)])
+        box = Sandbox(accounts=ACCOUNTS + (ALICE_OPS,), groups=PROJ + (("disk", 6),), core=self.core,
+                      backend=self.backend)
         self.addCleanup(box.close)
         report = box.write_script("report", REPORT)
         driver = box.write_script("driver.py", DRIVER)

@@ -7,11 +7,11 @@ import unittest
 
 from support.accounts import SHA512, wheel_member
 from support.cases import SandboxTest
+from support.cli_checks import HINT
 from support.paths import REPO, RUNAS
 
 ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 BOB = wheel_member("bob", 2002, "b0b's\tpass word", hash=SHA512)     # a target
-HINT = " (see 'runas --help')"
 
 
 class CommandLineCornerTests(SandboxTest):

@@ -5,7 +5,8 @@ wheel, with or without a command; and only root and wheel members may ask.
 import unittest
 
 from support.accounts import ROOT, SHA512, not_in_wheel, wheel_member
-from support.scopex_cases import HINT, OptionTest
+from support.cli_checks import HINT
+from support.scopex_cases import OptionTest
 
 ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 BOB = wheel_member("bob", 2002, "b0b's\tpass word", hash=SHA512)

@@ -8,12 +8,12 @@ import subprocess
 import unittest
 
 from support.accounts import ROOT, not_in_wheel, wheel_member
+from support.cli_checks import HINT
 from support.edit_fixture import EditTest
 from support.terminal import default_signals
 
 ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 CAROL = not_in_wheel("carol", 2003, "not an admin", groups=("users",))
-HINT = " (see 'runas --help')"
 
 
 class RefusalTests(EditTest):

@@ -7,7 +7,8 @@ import subprocess
 import unittest
 
 from support.accounts import ROOT, wheel_member
-from support.scopex_cases import HINT, OptionTest
+from support.cli_checks import HINT
+from support.scopex_cases import OptionTest
 from support.terminal import default_signals
 
 ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))

@@ -8,7 +8,8 @@ against a booted systemd).
 import unittest
 
 from support.accounts import SHA512, wheel_member
-from support.scopex_cases import HINT, OptionTest
+from support.cli_checks import HINT
+from support.scopex_cases import OptionTest
 
 # alice runs commands as bob, keeping her groups (wheel, users) or not.
 ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
