@@ -157,13 +157,19 @@ def main(argv):
         for t in chosen:
             print(t.id())
         return 0
+    if not chosen and left_out:
+        print("== nothing to run against the ASan core: the %d tests selected are release_build_only"
+              % len(left_out))
+        return 0
 
     durations = load_durations()
+    timed = ("asan " if args.asan else "") + "%s"   # (the ASan core's durations apart)
     parallel, serial = [], []
     for unit in units_of(chosen):
         (serial if markers.runs_alone(type(unit[1][0])) else parallel).append(unit)
+
     def estimate(unit):
-        return durations.get(unit[0], 3.0 * len(unit[1]))
+        return durations.get(timed % unit[0], 3.0 * len(unit[1]))
     parallel.sort(key=estimate, reverse=True)
     UNITS[:] = parallel + serial
     print("== %s tier: %d tests in %d units, %d in parallel (%d workers), %d alone%s" % (
@@ -183,12 +189,18 @@ def main(argv):
     if parallel:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
-            for future in concurrent.futures.as_completed([pool.submit(run_unit, i) for i in range(len(parallel))]):
-                report(future.result())
+            futures = {pool.submit(run_unit, i): i for i in range(len(parallel))}
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    report(future.result())
+                except Exception as e:  # a worker died (os._exit, a signal, a closed pipe)
+                    key, tests = UNITS[futures[future]]
+                    report({"key": key, "seconds": 0.0, "run": len(tests), "failed": [t.id() for t in tests],
+                            "skipped": [], "report": "!! its worker died: %r\n" % e})
     for i in range(len(parallel), len(UNITS)):
         report(run_unit(i))
 
-    save_durations(durations, {o["key"]: round(o["seconds"], 2) for o in outcomes})
+    save_durations(durations, {timed % o["key"]: round(o["seconds"], 2) for o in outcomes if o["seconds"]})
     ran = sum(o["run"] for o in outcomes)
     failed = [f for o in outcomes for f in o["failed"]]
     skipped = [s for o in outcomes for s in o["skipped"]]
