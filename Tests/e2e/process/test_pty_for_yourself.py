@@ -19,6 +19,7 @@ class PtyForYourselfTests(SandboxTest):
         r = self.box.run_on_terminal(ROOT, ["-c", "%s tty && %s --pty tty" % (RUNAS, RUNAS)], program="/bin/sh")
         self.assertEqual(r.rc, 0, r)
         own, shown = [line for line in r.out.splitlines() if line.strip()][-2:]
+        self.assertRegex(own, r"^/dev/pts/\d+$")
         self.assertRegex(shown, r"^/dev/pts/\d+$")
         # Without --pty, root to root stays on the terminal it has; with
         # it, the command is on a new one.
