@@ -1,17 +1,18 @@
 """container.py: a booted systemd in a systemd-nspawn container, for the
-tests that need the real systemd-run and run0 rather than the stubs of
-Tests/e2e's sandbox tier: Debian trixie (systemd 257, with run0) or bookworm (systemd 252,
-Debian 12, the README's own platform).
+tests that need the real systemd-run and run0 rather than the sandbox
+tier's stubs: Debian trixie (systemd 257, with run0) or bookworm (systemd
+252, Debian 12, the README's own platform).
 
 The root filesystem is made once per suite with debootstrap and cached
-under .build/systemd-root (trixie) or .build/systemd-root-bookworm; each
-Container boots it with --volatile=overlay, so
+under .build/systemd-root (trixie) or .build/systemd-root-bookworm (roots.py
+makes them all early); each Container boots it with --volatile=overlay, so
 everything a test installs or changes lives in a tmpfs and vanishes at
 shutdown. Commands run inside with nsenter. Nothing on the machine changes
 but two cgroup directories, removed again by close().
 
-The platform tier (distro.py) uses the same machinery with roots of its own (a Root with
-more packages) and host directories bound read-only into the container.
+The platform tier (distro.py) uses the same machinery with roots of its
+own (a Root with more packages) and host directories bound read-only into
+the container.
 """
 import os
 import re

@@ -1,5 +1,5 @@
 """test_real_systemd.py: runas through the REAL systemd-run and run0 of a
-booted systemd (container.py), not the stubs of Tests/e2e: systemd 257
+booted systemd (support/container.py), not the sandbox tier's stubs: systemd 257
 (trixie) for systemd-run, run0 and the WithoutExpandEnv build, and
 systemd 252 (bookworm, Debian 12) for the WithoutExpandEnv build, the one
 Debian 12 gets, and for the plain build's failure there.
