@@ -1,4 +1,4 @@
-// main.swift: the setuid entry point. Hands argv and the environment, as
+// Entry.swift: the setuid entry point. Hands argv and the environment, as
 // raw bytes, to RunasCore, and empties its own environment; everything
 // else happens in RunasCore. A C `main` (not top-level code), so the same
 // file serves the Embedded build, which has no CommandLine.

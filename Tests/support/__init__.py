@@ -21,5 +21,6 @@
   markers       what a test needs from the runner (alone, shares, tier, ASan)
   runner        runs a tier on all cores: python3 -m support.runner
   testmap       README's map of the tests, made from the folders
+  auditmap      SECURITY.md's audit map: the setuid path's files in reading order
   bin/, stubs/, fixtures/: programs and sources the sandbox uses.
 """

@@ -1,7 +1,8 @@
 """testmap.py: the map of the end-to-end tests README.md shows, made from
 the folders themselves: each folder of Tests/e2e, what it covers (its
 __init__.py's docstring), its tier and whether the pass against the ASan
-core runs it (markers.py). python3 -m support.testmap prints it;
+core runs it (markers.py). python3 -m support.testmap prints it (--write:
+into README.md between its markers);
 e2e/documents/test_readme_map.py checks README's copy is this text."""
 import importlib
 import inspect
@@ -10,10 +11,10 @@ import sys
 import unittest
 
 from support import markers
-from support.paths import TESTS
+from support.paths import REPO, TESTS
 
 E2E = os.path.join(TESTS, "e2e")
-BEGIN = "<!-- test map: python3 -m support.testmap (run in Tests/) prints it; a test checks it -->"
+BEGIN = "<!-- test map: python3 -m support.testmap --write (run in Tests/) makes it; a test checks it -->"
 END = "<!-- end of test map -->"
 
 
@@ -63,5 +64,16 @@ def table():
     return "\n".join([BEGIN] + rows + [END])
 
 
+def write(path=os.path.join(REPO, "README.md")):
+    with open(path) as f:
+        text = f.read()
+    begin, end = text.index(BEGIN), text.index(END) + len(END)
+    with open(path, "w") as f:
+        f.write(text[:begin] + table() + text[end:])
+
+
 if __name__ == "__main__":
-    sys.stdout.write(table() + "\n")
+    if sys.argv[1:] == ["--write"]:
+        write()
+    else:
+        sys.stdout.write(table() + "\n")

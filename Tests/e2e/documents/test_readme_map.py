@@ -25,7 +25,7 @@ class ReadmeMapTests(unittest.TestCase):
         begin, end = readme.find(testmap.BEGIN), readme.find(testmap.END)
         self.assertTrue(0 <= begin < end, "README.md has no test map between its markers")
         self.assertEqual(readme[begin:end + len(testmap.END)], testmap.table(),
-                         "README's test map is stale: paste `cd Tests && python3 -m support.testmap`")
+                         "README's test map is stale: cd Tests && python3 -m support.testmap --write")
 
     def test_every_test_module_is_in_a_feature_folder(self):
         loose = [n for n in os.listdir(testmap.E2E) if n.startswith("test_")]
