@@ -266,10 +266,14 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
             fds[i_in] = (struct pollfd){0, POLLIN, 0};
         }
         if (poll(fds, (nfds_t)n, -1) < 0) {
-            if (errno == EINTR)
-                goto check_child;
-            result = -1;
-            break;
+            if (errno != EINTR) {
+                result = -1;
+                break;
+            }
+            /* Interrupted by a relayed signal: nothing is ready (each
+             * revents is still 0), but look at the child as if SIGCHLD's
+             * pipe were readable. */
+            fds[i_sig].revents = POLLIN;
         }
         if (fds[i_stops].revents & POLLIN) {
             /* The command stopped (Ctrl-Z on its terminal, SIGSTOP...):
@@ -312,7 +316,6 @@ int backend_pty_run(backend_pty *p, pid_t child, int *status) {
         }
         if (!(fds[i_sig].revents & POLLIN))
             continue;
-    check_child:
         {
             char junk[64];
             while (read(sigchld_pipe[0], junk, sizeof junk) > 0)

@@ -131,9 +131,9 @@ public enum PasswordPrompt {
         let secret = Secret()
         var sawAnything = false
         var byte: UInt8 = 0
-        let deadline = monotonicMilliseconds() + Int64(timeout)
+        let deadline = MonotonicClock.milliseconds() + Int64(timeout)
         while true {
-            let left = deadline - monotonicMilliseconds()
+            let left = deadline - MonotonicClock.milliseconds()
             if left <= 0 { throw Failure("timed out reading the password") }
             var signal: Int32 = 0
             switch runas_prompt_wait(fd, Int32(left), &signal) {
@@ -156,11 +156,5 @@ public enum PasswordPrompt {
             if byte == UInt8(ascii: "\n") { return .line(secret) }
             secret.append(byte)
         }
-    }
-
-    static func monotonicMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }

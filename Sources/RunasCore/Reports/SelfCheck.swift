@@ -117,9 +117,9 @@ struct SelfCheck {
         var said: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 512)
         var cutOff = false
-        let deadline = PasswordPrompt.monotonicMilliseconds() + 5000
+        let deadline = MonotonicClock.milliseconds() + 5000
         while said.count < 4096 {
-            let left = deadline - PasswordPrompt.monotonicMilliseconds()
+            let left = deadline - MonotonicClock.milliseconds()
             var ready = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             if left <= 0 || poll(&ready, 1, Int32(left)) == 0 {
                 cutOff = true

@@ -1,4 +1,4 @@
-// Failure.swift: how a backend reports an error to the core: a status code,
+// BackendStatus.swift: how a backend reports an error to the core: a status code,
 // an errno and a one-line message copied into the core's runas_error buffer.
 import BackendPOSIX
 
