@@ -84,6 +84,22 @@ private func parse(_ words: [String]) throws -> Options {
         #expect(throws: Failure.self) { try parse(words) }
     }
 
+    /// The spelling table is the one thing the compiler cannot check: no
+    /// letter or long name may belong to two options, and each one typed
+    /// finds its own option again.
+    @Test func everySpellingNamesOneOption() {
+        typealias Option = OptionParser.Option
+        let letters = Option.allCases.flatMap { Array($0.spelling.short) }
+        let longs = Option.allCases.compactMap { $0.spelling.long }
+        #expect(Set(letters).count == letters.count)
+        #expect(Set(longs).count == longs.count)
+        for option in Option.allCases {
+            #expect(!option.spelling.short.isEmpty || option.spelling.long != nil, "\(option) cannot be typed")
+            for letter in option.spelling.short { #expect(Option(short: letter) == option) }
+            if let long = option.spelling.long { #expect(Option(long: long) == option) }
+        }
+    }
+
     @Test func commandBytesPassedVerbatim() throws {
         let raw: [[UInt8]] = [Array("printf".utf8), [0xff, 0xfe, 0x5c, 0x00 + 0x41], Array("a\\b".utf8)]
         let o = try OptionParser.parse(raw)

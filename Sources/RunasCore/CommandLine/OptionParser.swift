@@ -9,59 +9,80 @@
 // "--user=root" or "--user root".
 
 public enum OptionParser {
-    private enum Kind { case flag, value }
+    /// Every option runas takes. apply() switches over these without a
+    /// default and check()'s rules name them, so a misspelt option or rule
+    /// is a compile error rather than an option or a refusal that silently
+    /// does nothing.
+    enum Option: CaseIterable {
+        case user, group, shell, login, setHome, preserveAllEnvironment, preserveEnvironment, env, chdir
+        case pty, noPty, nonInteractive, stdin, askpass, prompt, resetTimestamp, removeTimestamp
+        case list, otherUser, edit, background, closeFrom, preserveGroups, help, version, check
 
-    private struct Spec {
-        let short: Character?
-        /// nil: no long form (-E: sudo's --preserve-env without a value
-        /// would clash with runas's --preserve-env LIST).
-        let long: String?
-        let kind: Kind
-        /// What apply() switches on.
-        var key: String { long ?? String(short!) }
+        enum Kind { case flag, value }
+
+        /// How it is typed: the letters of its short forms ("" for none;
+        /// -v and -V are both --version), its long name (nil for none: -E's
+        /// sudo --preserve-env without a value would clash with runas's
+        /// --preserve-env LIST) and whether it takes a value.
+        var spelling: (short: String, long: String?, kind: Kind) {
+            switch self {
+            case .user:                   ("u", "user", .value)
+            case .group:                  ("g", "group", .value)
+            case .shell:                  ("s", "shell", .flag)
+            case .login:                  ("i", "login", .flag)
+            case .setHome:                ("H", "set-home", .flag)
+            case .preserveAllEnvironment: ("E", nil, .flag)
+            case .preserveEnvironment:    ("", "preserve-env", .value)
+            case .env:                    ("", "env", .value)
+            case .chdir:                  ("D", "chdir", .value)
+            case .pty:                    ("", "pty", .flag)
+            case .noPty:                  ("", "no-pty", .flag)
+            case .nonInteractive:         ("n", "non-interactive", .flag)
+            case .stdin:                  ("S", "stdin", .flag)
+            case .askpass:                ("A", "askpass", .flag)
+            case .prompt:                 ("p", "prompt", .value)
+            case .resetTimestamp:         ("k", "reset-timestamp", .flag)
+            case .removeTimestamp:        ("K", "remove-timestamp", .flag)
+            case .list:                   ("l", "list", .flag)
+            case .otherUser:              ("U", "other-user", .value)
+            case .edit:                   ("e", "edit", .flag)
+            case .background:             ("b", "background", .flag)
+            case .closeFrom:              ("C", "close-from", .value)
+            case .preserveGroups:         ("P", "preserve-groups", .flag)
+            case .help:                   ("h", "help", .flag)
+            case .version:                ("vV", "version", .flag)
+            case .check:                  ("", "check", .flag)
+            }
+        }
+
+        init?(long name: String) {
+            guard let option = Option.allCases.first(where: { $0.spelling.long == name }) else { return nil }
+            self = option
+        }
+
+        /// Characters compare by canonical equivalence, so U+212A KELVIN
+        /// SIGN is -K here, as it was with the table of strings before.
+        init?(short letter: Character) {
+            guard let option = Option.allCases.first(where: { $0.spelling.short.contains(letter) }) else { return nil }
+            self = option
+        }
+
+        /// How refusals name it, however it was typed: "-s", "--pty".
+        var name: String {
+            let (short, long, _) = spelling
+            if let letter = short.first { return "-" + String(letter) }
+            return "--" + long!
+        }
     }
-
-    private static let specs: [Spec] = [
-        Spec(short: "u", long: "user", kind: .value),
-        Spec(short: "g", long: "group", kind: .value),
-        Spec(short: "s", long: "shell", kind: .flag),
-        Spec(short: "i", long: "login", kind: .flag),
-        Spec(short: "H", long: "set-home", kind: .flag),
-        Spec(short: "E", long: nil, kind: .flag),
-        Spec(short: nil, long: "preserve-env", kind: .value),
-        Spec(short: nil, long: "env", kind: .value),
-        Spec(short: "D", long: "chdir", kind: .value),
-        Spec(short: nil, long: "pty", kind: .flag),
-        Spec(short: nil, long: "no-pty", kind: .flag),
-        Spec(short: "n", long: "non-interactive", kind: .flag),
-        Spec(short: "S", long: "stdin", kind: .flag),
-        Spec(short: "A", long: "askpass", kind: .flag),
-        Spec(short: "p", long: "prompt", kind: .value),
-        Spec(short: "k", long: "reset-timestamp", kind: .flag),
-        Spec(short: "K", long: "remove-timestamp", kind: .flag),
-        Spec(short: "l", long: "list", kind: .flag),
-        Spec(short: "U", long: "other-user", kind: .value),
-        Spec(short: "e", long: "edit", kind: .flag),
-        Spec(short: "b", long: "background", kind: .flag),
-        Spec(short: "C", long: "close-from", kind: .value),
-        Spec(short: "P", long: "preserve-groups", kind: .flag),
-        Spec(short: "h", long: "help", kind: .flag),
-        Spec(short: "v", long: "version", kind: .flag),
-        Spec(short: "V", long: "version", kind: .flag),
-        Spec(short: nil, long: "check", kind: .flag),
-    ]
 
     /// What the words said beyond Options itself, for the final checks.
     private struct Seen {
         var modes: [(Options.Mode, String)] = []
-        var resetTimestamp = false
-        var removeTimestamp = false
-        /// Options other than -K, as typed (sudo: -K stands alone).
-        var others: [String] = []
-        /// Every option given: its key (Spec.key) and how it was typed.
-        var given: [(key: String, spelled: String)] = []
+        /// Every option given, in order, and how it was typed.
+        var given: [(option: Option, spelled: String)] = []
 
-        func spelling(of keys: [String]) -> String? { given.first(where: { keys.contains($0.key) })?.spelled }
+        func gave(_ option: Option) -> Bool { given.contains(where: { $0.option == option }) }
+        func spelling(of options: [Option]) -> String? { given.first(where: { options.contains($0.option) })?.spelled }
     }
 
     static let hint = " (see 'runas --help')"
@@ -100,33 +121,33 @@ public enum OptionParser {
                 } else {
                     name = String(body)
                 }
-                guard let spec = specs.first(where: { $0.long == name }) else {
+                guard let option = Option(long: name) else {
                     throw Failure("unknown option: --\(visible(name))" + hint)
                 }
-                switch spec.kind {
+                switch option.spelling.kind {
                 case .flag:
                     if attached != nil { throw Failure("option --\(name) takes no value" + hint) }
-                    try apply(spec, value: nil, to: &options, &seen, spelled: "--\(name)")
+                    try apply(option, value: nil, to: &options, &seen, spelled: "--\(name)")
                 case .value:
                     if let attached {
-                        try apply(spec, value: attached, to: &options, &seen, spelled: "--\(name)")
+                        try apply(option, value: attached, to: &options, &seen, spelled: "--\(name)")
                     } else {
-                        try apply(spec, value: try nextValue(words, &i, option: "--\(name)"), to: &options, &seen, spelled: "--\(name)")
+                        try apply(option, value: try nextValue(words, &i, option: "--\(name)"), to: &options, &seen, spelled: "--\(name)")
                     }
                 }
             } else {
                 var chars = Array(text.dropFirst())
                 while !chars.isEmpty {
                     let c = chars.removeFirst()
-                    guard let spec = specs.first(where: { $0.short == c }) else {
+                    guard let option = Option(short: c) else {
                         throw Failure("unknown option: -\(visible(String(c)))" + hint)
                     }
-                    if spec.kind == .flag {
-                        try apply(spec, value: nil, to: &options, &seen, spelled: "-\(c)")
+                    if option.spelling.kind == .flag {
+                        try apply(option, value: nil, to: &options, &seen, spelled: "-\(c)")
                         continue
                     }
                     let value = chars.isEmpty ? try nextValue(words, &i, option: "-\(c)") : String(chars)
-                    try apply(spec, value: value, to: &options, &seen, spelled: "-\(c)")
+                    try apply(option, value: value, to: &options, &seen, spelled: "-\(c)")
                     chars = []
                 }
             }
@@ -152,48 +173,45 @@ public enum OptionParser {
     }
 
     private static func apply(
-        _ spec: Spec, value: String?, to o: inout Options, _ seen: inout Seen, spelled: String
+        _ option: Option, value: String?, to o: inout Options, _ seen: inout Seen, spelled: String
     ) throws(Failure) {
-        if spec.key != "remove-timestamp" { seen.others.append(spelled) }
-        seen.given.append((spec.key, spelled))
-        switch spec.key {
-        case "user": o.user = try nonEmpty(value, "--user")
-        case "group": o.group = try nonEmpty(value, "--group")
-        case "shell": o.shell = true
-        case "login": o.login = true
-        case "set-home": break  // HOME is always the target's
-        case "E": o.preserveAllEnvironment = true
-        case "non-interactive": o.nonInteractive = true
-        case "stdin": o.passwordFromStdin = true
-        case "askpass": o.askpass = true
-        case "prompt": o.prompt = value ?? ""
-        case "env":
+        seen.given.append((option, spelled))
+        switch option {
+        case .user: o.user = try nonEmpty(value, "--user")
+        case .group: o.group = try nonEmpty(value, "--group")
+        case .shell: o.shell = true
+        case .login: o.login = true
+        case .setHome: break  // HOME is always the target's
+        case .preserveAllEnvironment: o.preserveAllEnvironment = true
+        case .nonInteractive: o.nonInteractive = true
+        case .stdin: o.passwordFromStdin = true
+        case .askpass: o.askpass = true
+        case .prompt: o.prompt = value ?? ""
+        case .env:
             guard let a = EnvironmentAssignment(parsing: Array((value ?? "").utf8)) else {
                 throw Failure("--env wants VAR=VALUE, got '\(visible(value ?? ""))'" + hint)
             }
             o.setEnvironment.append(a)
-        case "preserve-env":
+        case .preserveEnvironment:
             for name in (value ?? "").split(separator: ",", omittingEmptySubsequences: true) {
                 guard isVariableName(Array(name.utf8)) else {
                     throw Failure("--preserve-env: not a variable name: '\(visible(String(name)))'" + hint)
                 }
                 o.preserveEnvironment.append(String(name))
             }
-        case "chdir": o.directory = try nonEmpty(value, "--chdir")
-        case "pty": o.pty = true
-        case "no-pty": o.pty = false
-        case "reset-timestamp": seen.resetTimestamp = true
-        case "remove-timestamp": seen.removeTimestamp = true
-        case "list": seen.modes.append((.list, spelled))
-        case "other-user": o.otherUser = try nonEmpty(value, "--other-user")
-        case "edit": seen.modes.append((.edit, spelled))
-        case "background": o.background = true
-        case "close-from": o.closeFrom = try descriptorNumber(value)
-        case "preserve-groups": o.preserveGroups = true
-        case "help": seen.modes.append((.help, spelled))
-        case "version": seen.modes.append((.version, spelled))
-        case "check": seen.modes.append((.check, spelled))
-        default: break
+        case .chdir: o.directory = try nonEmpty(value, "--chdir")
+        case .pty: o.pty = true
+        case .noPty: o.pty = false
+        case .resetTimestamp, .removeTimestamp: break  // no credential cache; check() reads them from seen
+        case .list: seen.modes.append((.list, spelled))
+        case .otherUser: o.otherUser = try nonEmpty(value, "--other-user")
+        case .edit: seen.modes.append((.edit, spelled))
+        case .background: o.background = true
+        case .closeFrom: o.closeFrom = try descriptorNumber(value)
+        case .preserveGroups: o.preserveGroups = true
+        case .help: seen.modes.append((.help, spelled))
+        case .version: seen.modes.append((.version, spelled))
+        case .check: seen.modes.append((.check, spelled))
         }
     }
 
@@ -220,6 +238,9 @@ public enum OptionParser {
     /// Settles the mode and refuses combinations that make no sense.
     private static func check(_ o: inout Options, _ seen: Seen) throws(Failure) {
         func refuse(_ text: String) -> Failure { Failure(text + hint) }
+        func refuseTogether(_ one: Option, _ other: Option, _ why: String = "") throws(Failure) {
+            if seen.gave(one) && seen.gave(other) { throw refuse("\(one.name) and \(other.name) cannot be used together" + why) }
+        }
         let hasCommand = !o.command.isEmpty
         var modes = seen.modes
         // runasedit -h / -v: the help or the version, as with sudoedit.
@@ -232,18 +253,21 @@ public enum OptionParser {
             }
             o.mode = first
         }
-        if o.shell && o.login { throw refuse("-s and -i cannot be used together") }
-        if o.login && o.directory != nil { throw refuse("-i and -D cannot be used together (-i runs in the target's home)") }
-        if o.askpass && o.passwordFromStdin { throw refuse("-A and -S cannot be used together") }
-        if seen.removeTimestamp && hasCommand { throw refuse("-K takes no command") }
-        if seen.removeTimestamp, let other = seen.others.first {
-            throw refuse("-K and \(other) cannot be used together")
+        try refuseTogether(.shell, .login)
+        try refuseTogether(.login, .chdir, " (-i runs in the target's home)")
+        try refuseTogether(.askpass, .stdin)
+        // sudo: -K stands alone.
+        if seen.gave(.removeTimestamp) {
+            if hasCommand { throw refuse("-K takes no command") }
+            if let other = seen.given.first(where: { $0.option != .removeTimestamp }) {
+                throw refuse("-K and \(other.spelled) cannot be used together")
+            }
         }
-        if o.background, let pty = seen.spelling(of: ["pty"]) { throw refuse("-b and \(pty) cannot be used together") }
+        try refuseTogether(.background, .pty)
         if o.otherUser != nil && o.mode != .list { throw refuse("-U works only with -l") }
         // What only a command can use.
         if o.mode != .run, o.mode != .forgetCredentials,
-           let option = seen.spelling(of: ["background", "close-from", "preserve-groups"]) {
+           let option = seen.spelling(of: [.background, .closeFrom, .preserveGroups]) {
             throw refuse("\(modes.first!.1) and \(option) cannot be used together")
         }
         switch o.mode {
@@ -258,14 +282,14 @@ public enum OptionParser {
             // The editor runs as you, with your environment, on copies:
             // nothing that shapes a command's run applies.
             let name = modes.first!.1
-            if let option = seen.spelling(of: ["shell", "login", "E", "preserve-env", "env", "chdir", "pty", "no-pty"]) {
+            if let option = seen.spelling(of: [.shell, .login, .preserveAllEnvironment, .preserveEnvironment, .env, .chdir, .pty, .noPty]) {
                 throw refuse("\(name) and \(option) cannot be used together")
             }
             if !o.setEnvironment.isEmpty { throw refuse("\(name) takes no VAR=VALUE (the editor gets your environment)") }
             if !hasCommand { throw refuse("\(name) needs at least one file to edit") }
         case .run, .forgetCredentials:
             if hasCommand || o.shell || o.login { break }
-            if (seen.resetTimestamp || seen.removeTimestamp) && o.setEnvironment.isEmpty {
+            if (seen.gave(.resetTimestamp) || seen.gave(.removeTimestamp)) && o.setEnvironment.isEmpty {
                 o.mode = .forgetCredentials
                 break
             }
