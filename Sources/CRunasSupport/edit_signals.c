@@ -44,16 +44,22 @@ void runas_edit_ignore_file_size_signal(void) {
     sigaction(SIGXFSZ, &sa, NULL);
 }
 
-void runas_edit_signals_hold(void) {
+void runas_edit_signals_hold_from(const sigset_t *before) {
     if (holding)
         return;
-    sigset_t block;
-    sigemptyset(&block);
+    sigset_t block = *before;
     for (int sig = 1; sig < NSIG; sig++)
         if (held_signal(sig))
             sigaddset(&block, sig);
-    sigprocmask(SIG_BLOCK, &block, &saved_mask);
+    saved_mask = *before;
+    sigprocmask(SIG_SETMASK, &block, NULL);
     holding = 1;
+}
+
+void runas_edit_signals_hold(void) {
+    sigset_t now;
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    runas_edit_signals_hold_from(&now);
 }
 
 int runas_edit_signals_pending(void) {

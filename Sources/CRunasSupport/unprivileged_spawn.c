@@ -16,9 +16,14 @@
  * caller's PATH; only this child, already the caller, tries them), and is
  * waited for here with SIGINT and SIGQUIT ignored, as system() does,
  * SIGTERM and SIGHUP passed on to it, and its stops followed (runas stops
- * too, and continues it when continued). When it has ended, the signals
- * are held for the write-back (edit_signals.c) before those dispositions
- * are put back, so none slips in between.
+ * too, and continues it when continued). That arrangement is made before
+ * the fork, and SIGTERM, SIGHUP and SIGCHLD are blocked and taken with
+ * sigwaitinfo(), so a signal cannot slip in before runas waits (it would
+ * have ended runas with the editor left running, or been noted by a
+ * handler just before a waitpid that then waited for ever). When the
+ * editor has ended, the signals are held for the write-back
+ * (edit_signals.c) before those dispositions are put back, so none slips
+ * in between.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -146,26 +151,63 @@ pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const
     return -1;
 }
 
+/* While the editor runs: runas's SIGINT and SIGQUIT dispositions and mask
+ * of before, and the signals it waits for. */
+static struct sigaction before_int, before_quit;
+static sigset_t before_editor;
+
+static sigset_t editor_waited_set(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGCHLD);
+    return set;
+}
+
+static void arrange_for_editor(void) {
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGINT, &ignore, &before_int);
+    sigaction(SIGQUIT, &ignore, &before_quit);
+    sigset_t waited = editor_waited_set();
+    sigprocmask(SIG_BLOCK, &waited, &before_editor);
+}
+
+static void put_back_dispositions(void) {
+    sigaction(SIGINT, &before_int, NULL);
+    sigaction(SIGQUIT, &before_quit, NULL);
+}
+
+/* No editor after all: everything as it was (a signal that came meanwhile
+ * acts now, as it would have). */
+static pid_t no_editor(int code) {
+    sigprocmask(SIG_SETMASK, &before_editor, NULL);
+    put_back_dispositions();
+    errno = code;
+    return -1;
+}
+
 pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *const envp[]) {
     uid_t uid = getuid();
     gid_t gid = getgid();
+    arrange_for_editor();
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0)
-        return -1;
+        return no_editor(errno);
     pid_t pid = fork();
     if (pid != 0) {
         int saved = errno;
         close(report[1]);
         if (pid < 0) {
             close(report[0]);
-            errno = saved;
-            return -1;
+            return no_editor(saved);
         }
         int code = receive_report(report[0], pid);
-        if (code != 0) {
-            errno = code;
-            return -1;
-        }
+        if (code != 0)
+            return no_editor(code);
         return pid;
     }
     int report_fd = report[1];
@@ -186,36 +228,24 @@ pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *co
     return -1;
 }
 
-static volatile sig_atomic_t editor_pending;
-
-static void note_for_editor(int sig) { editor_pending = sig; }
-
 int runas_wait_for_editor(pid_t pid, int *status) {
-    /* SIGTERM and SIGHUP are passed on to the editor, which decides (it
-     * usually ends; then nothing is written and the copies are named),
-     * instead of ending runas with the copies left unsaid. */
-    struct sigaction ignore, relay, old_int, old_quit, old_term, old_hup;
-    memset(&ignore, 0, sizeof ignore);
-    ignore.sa_handler = SIG_IGN;
-    sigemptyset(&ignore.sa_mask);
-    memset(&relay, 0, sizeof relay);
-    relay.sa_handler = note_for_editor;   /* no SA_RESTART: waitpid returns */
-    sigemptyset(&relay.sa_mask);
-    sigaction(SIGINT, &ignore, &old_int);
-    sigaction(SIGQUIT, &ignore, &old_quit);
-    sigaction(SIGTERM, &relay, &old_term);
-    sigaction(SIGHUP, &relay, &old_hup);
+    sigset_t waited = editor_waited_set();
     int rc;
     for (;;) {
-        rc = waitpid(pid, status, WUNTRACED);
-        if (rc < 0 && errno == EINTR) {
-            int sig = editor_pending;
-            editor_pending = 0;
-            if (sig != 0)
+        rc = waitpid(pid, status, WNOHANG | WUNTRACED);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc < 0)
+            break;
+        if (rc == 0) {
+            /* Still running: wait for it to change (SIGCHLD) or for a
+             * signal to pass on; each waits, blocked, until taken here. */
+            int sig = sigwaitinfo(&waited, NULL);
+            if (sig == SIGTERM || sig == SIGHUP)
                 kill(pid, sig);
             continue;
         }
-        if (rc < 0 || !WIFSTOPPED(*status))
+        if (!WIFSTOPPED(*status))
             break;
         /* Stopped on its own (Ctrl-Z to an editor that stops itself):
          * stop runas too, so the shell sees the job stop; when the shell
@@ -224,17 +254,10 @@ int runas_wait_for_editor(pid_t pid, int *status) {
         kill(pid, SIGCONT);
     }
     int saved = errno;
-    runas_edit_signals_hold();
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGQUIT, &old_quit, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGHUP, &old_hup, NULL);
-    /* Caught after the last waitpid, with no editor left to pass it on
-     * to: it is runas's now, held like any other. */
-    if (editor_pending != 0) {
-        kill(getpid(), editor_pending);
-        editor_pending = 0;
-    }
+    /* A SIGTERM or SIGHUP still waiting came after the editor ended: it is
+     * runas's now, held (still blocked) like any other until the end. */
+    runas_edit_signals_hold_from(&before_editor);
+    put_back_dispositions();
     errno = saved;
     return rc < 0 ? -1 : 0;
 }

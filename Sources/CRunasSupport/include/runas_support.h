@@ -69,11 +69,13 @@ pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const
 
 /* fork + exec as the caller (real ids) of the first of the NULL-terminated
  * `paths` that runs (execvp's rules), keeping stdin, stdout and stderr and
- * nothing else. Returns the pid, or -1 (errno: fork's, or the exec's). */
+ * nothing else. Returns the pid, or -1 (errno: fork's, or the exec's).
+ * From before the fork until runas_wait_for_editor returns, runas ignores
+ * SIGINT and SIGQUIT and blocks SIGTERM, SIGHUP and SIGCHLD (put back at
+ * once if it returns -1). */
 pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *const envp[]);
 
-/* waitpid for the editor, SIGINT and SIGQUIT ignored and SIGTERM and
- * SIGHUP passed on to it meanwhile; when it
+/* Waits for the editor, passing SIGTERM and SIGHUP on to it; when it
  * stops, runas stops itself and continues it afterwards. 0 with its
  * status (exited or killed), or -1 (errno). Returns with the write-back's
  * signals held (runas_edit_signals_hold); a SIGTERM or SIGHUP that came
@@ -88,6 +90,9 @@ void runas_edit_ignore_file_size_signal(void);
  * the process (all but SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
  * SIGWINCH and SIGXFSZ). */
 void runas_edit_signals_hold(void);
+/* The same, with `before` as the mask runas_edit_signals_release puts back
+ * (the mask of before runas blocked anything for the editor). */
+void runas_edit_signals_hold_from(const sigset_t *before);
 
 /* While held: a signal that is waiting and asks runas to end (not a stop,
  * not SIGPIPE, not one the caller ignored or blocked), or 0. */
