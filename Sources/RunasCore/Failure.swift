@@ -28,11 +28,12 @@ func printError(_ message: String) {
     writeAll(2, "runas: " + visible(message) + "\n")
 }
 
-/// Every refusal once the caller is known is logged, then shown.
-func exitWith(_ failure: Failure) -> Never {
+/// Every refusal once the caller is known is logged, then shown; returns
+/// the exit status runas leaves with.
+func refuse(_ failure: Failure) -> Int32 {
     SystemLog.refusal(failure.logReason ?? failure.message)
     printError(failure.message)
-    exit(failure.exitStatus)
+    return failure.exitStatus
 }
 
 /// What a message or log line shows of text runas did not write: control

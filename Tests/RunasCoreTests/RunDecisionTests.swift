@@ -9,20 +9,20 @@ import SystemEdge
 @Suite struct PtyDecisionTests {
     @Test func onlyOnATerminal() {
         for option in [true, false, nil] as [Bool?] {
-            #expect(!Runas.wantsPty(onTerminal: false, otherUser: true, option: option, buildDefault: true))
+            #expect(!RunDecision.wantsPty(onTerminal: false, otherUser: true, option: option, buildDefault: true))
         }
     }
 
     @Test func ptyOptionIsHonouredForYourselfToo() {
-        #expect(Runas.wantsPty(onTerminal: true, otherUser: false, option: true, buildDefault: true))
-        #expect(Runas.wantsPty(onTerminal: true, otherUser: false, option: true, buildDefault: false))
-        #expect(!Runas.wantsPty(onTerminal: true, otherUser: true, option: false, buildDefault: true))
+        #expect(RunDecision.wantsPty(onTerminal: true, otherUser: false, option: true, buildDefault: true))
+        #expect(RunDecision.wantsPty(onTerminal: true, otherUser: false, option: true, buildDefault: false))
+        #expect(!RunDecision.wantsPty(onTerminal: true, otherUser: true, option: false, buildDefault: true))
     }
 
     @Test func defaultIsAnotherUsersCommandIfTheBuildSaysSo() {
-        #expect(Runas.wantsPty(onTerminal: true, otherUser: true, option: nil, buildDefault: true))
-        #expect(!Runas.wantsPty(onTerminal: true, otherUser: true, option: nil, buildDefault: false))
-        #expect(!Runas.wantsPty(onTerminal: true, otherUser: false, option: nil, buildDefault: true))
+        #expect(RunDecision.wantsPty(onTerminal: true, otherUser: true, option: nil, buildDefault: true))
+        #expect(!RunDecision.wantsPty(onTerminal: true, otherUser: true, option: nil, buildDefault: false))
+        #expect(!RunDecision.wantsPty(onTerminal: true, otherUser: false, option: nil, buildDefault: true))
     }
 }
 
@@ -52,8 +52,8 @@ import SystemEdge
 
 @Suite struct ProcessModelDecisionTests {
     func flags(pty: Bool, mustOutlive: Bool, canSignal: Bool = true) -> UInt32 {
-        Runas.requestFlags(Options(), allStdioTerminals: false, usePty: pty, mustOutliveCommand: mustOutlive,
-                           callerCanSignalTarget: canSignal)
+        RunDecision.requestFlags(Options(), allStdioTerminals: false, usePty: pty, mustOutliveCommand: mustOutlive,
+                                 callerCanSignalTarget: canSignal)
     }
     var inPlace: UInt32 { RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue }
 

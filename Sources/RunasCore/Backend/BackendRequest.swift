@@ -1,6 +1,7 @@
 // BackendRequest.swift: the runas_request handed to the backend, built in
-// C memory the core owns, and released (environment strings wiped) when
-// the backend returns; a backend that execs never returns.
+// C memory the core owns, handed over (the backend's run function), and
+// released (environment strings wiped) when the backend returns; a backend
+// that execs never returns.
 import CRunasBackendABI
 import CRunasLibc
 import SystemEdge
@@ -67,6 +68,29 @@ enum BackendRequest {
         for (i, b) in bytes.enumerated() { p[i] = CChar(bitPattern: b) }
         p[bytes.count] = 0
         return UnsafePointer(p)
+    }
+
+    /// Runs the request; the backend either replaces this process or
+    /// returns the command's wait status, which becomes runas's own.
+    static func hand(_ request: UnsafeMutablePointer<runas_request>, to backend: LoadedBackend) throws(Failure) -> Int32 {
+        var status: Int32 = 0
+        var error = runas_error()
+        guard let run = backend.descriptor.pointee.run else {
+            throw Failure("backend \(backend.path) has no run function")
+        }
+        let rc = run(request, &status, &error)
+        guard rc == Int32(RUNAS_BACKEND_OK.rawValue) else {
+            let message = withUnsafePointer(to: &error.message) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
+            if rc == Int32(RUNAS_BACKEND_EXEC_FAILED.rawValue) {
+                let path = String(cString: request.pointee.command_path)
+                if error.errno_value == ENOENT { throw Failure("\(visible(path)): command not found", exitStatus: 127) }
+                throw Failure("\(visible(path)): \(describeErrno(error.errno_value))", exitStatus: 126)
+            }
+            throw Failure("\(backend.name): \(message)")
+        }
+        return status
     }
 
     /// Frees everything make() allocated. The environment strings are

@@ -36,6 +36,20 @@ public enum Version {
 
     public static var abi: String { "\(RUNAS_BACKEND_ABI_MAJOR).\(RUNAS_BACKEND_ABI_MINOR)" }
 
+    /// -v/--version: the build, then the backend as loaded (a backend that
+    /// fails the loader's checks is refused as for a command); returns the
+    /// exit status.
+    static func run() throws(Failure) -> Int32 {
+        var text = "runas \(number)\n"
+        text += "traits: \(traits.isEmpty ? "(none)" : traits.joined(separator: ","))\n"
+        text += "authentication: \(authentication)\n"
+        text += "backend ABI: \(abi)\n"
+        writeAll(1, text)
+        let backend = try BackendLoader.load()
+        writeAll(1, "backend: \(backend.name) \(backend.version) (ABI \(backend.abi)) at \(backend.path)\n")
+        return 0
+    }
+
     public static let usage = """
         usage: runas [options] [VAR=VALUE ...] [--] command [argument ...]
                runas [options] -s | -i [command [argument ...]]

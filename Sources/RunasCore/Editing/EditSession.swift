@@ -16,7 +16,8 @@
 //      written is finished, none after it is written (their copies are
 //      named), and then the signal acts.
 // Nothing runs as the target, so no backend is involved. Any file that
-// cannot be read stops the run before anything is copied or run.
+// cannot be read stops the run before anything is copied or run. (enter:
+// what -e does from step 4 of Runas.run on, before these three steps.)
 import CRunasBuildConfig
 import CRunasLibc
 import CRunasSupport
@@ -33,7 +34,47 @@ enum EditSession {
         var copyName: [UInt8] = []
     }
 
-    static func run(_ paths: [EditPath], target: Identity, editor: EditorCommand, environment: [[UInt8]]) -> Never {
+    /// -e from step 4 on: the paths and the editor are checked before the
+    /// password is asked (the files only for being on proc, sysfs and such),
+    /// then the session runs; returns the exit status.
+    static func enter(
+        _ options: Options, caller: Account, target: Policy.Target, tty: String?, cwd: [UInt8], environment: [[UInt8]]
+    ) throws(Failure) -> Int32 {
+        var paths: [EditPath] = []
+        for file in options.command {
+            // A relative path needs the real working directory, not the "/"
+            // a command falls back to when it cannot be found.
+            if file.first != UInt8(ascii: "/") && WorkingDirectory.current() == nil {
+                let error = Errno.current
+                throw Failure("\(visible(file)): the working directory cannot be found (\(error.description)): "
+                    + "give the file's full path")
+            }
+            let path = try EditPath(file, cwd: cwd)
+            if paths.contains(where: { $0.directories == path.directories && $0.name == path.name }) {
+                throw Failure("\(visible(file)): given twice")
+            }
+            paths.append(path)
+        }
+        // Kernel interfaces (proc, sysfs) are no files to edit: said before
+        // the password, looked up with the caller's own rights.
+        try ActingIdentity.acting(as: Identity.caller()) { () throws(Failure) in
+            for path in paths { try EditFiles.requireNoKernelInterface(path) }
+        }
+        let editor = try EditorCommand.choose(environment: environment)
+        // Nothing runs as the target: no PAM session. (Its own scope, so
+        // that the login is finished and released here, before the session,
+        // not when runas returns from it.)
+        do {
+            let login = try Runas.authenticate(options, caller: caller, target: target, tty: tty,
+                                               staysWithCaller: true, session: false, environment: environment)
+            login.finish()
+        }
+        SystemLog.success()
+        return run(paths, target: target.credentials, editor: editor, environment: environment)
+    }
+
+    /// The session (the three steps above); returns the exit status.
+    static func run(_ paths: [EditPath], target: Identity, editor: EditorCommand, environment: [[UInt8]]) -> Int32 {
         let caller = Identity.caller()
         let callerIsRoot = caller.uid == 0
         // The caller's file size limit stays: a copy or a file beyond it is
@@ -47,13 +88,13 @@ enum EditSession {
                 items.append(Item(path: path, original: read?.0, fingerprint: read?.1))
             }
         } catch {
-            exitWith(error)
+            return refuse(error)
         }
         let directory: [UInt8]
         do throws(Failure) {
             directory = try ActingIdentity.acting(as: caller) { () throws(Failure) in try makeCopies(&items) }
         } catch {
-            exitWith(error)
+            return refuse(error)
         }
         func copyPath(_ item: Item) -> [UInt8] { directory + [UInt8(ascii: "/")] + item.copyName }
 
@@ -66,7 +107,7 @@ enum EditSession {
                 for item in items { remove(copyPath(item)) }
                 remove(directory, isDirectory: true)
             }
-            exitWith(error)
+            return refuse(error)
         }
 
         // 3. Back into the real files.
@@ -119,7 +160,7 @@ enum EditSession {
         }
         try? ActingIdentity.acting(as: caller) { () throws(Failure) in remove(directory, isDirectory: true) }
         runas_edit_signals_release()
-        exit(ok ? 0 : 1)
+        return ok ? 0 : 1
     }
 
     /// A signal held since the editor ended that asks runas to end: no

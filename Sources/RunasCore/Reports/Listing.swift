@@ -27,7 +27,7 @@ enum Listing {
             // own rights, or -l would tell which files exist in directories
             // only root can read.
             let path = try ActingIdentity.acting(as: Identity.caller()) { () throws(Failure) -> [UInt8] in
-                try CommandResolver.resolve(o.command[0], cwd: Runas.workingDirectory(o))
+                try CommandResolver.resolve(o.command[0], cwd: WorkingDirectory.forCommand(o))
             }
             // As sudo -l prints it: the full path, then the arguments.
             writeAll(1, Array(([path] + o.command.dropFirst()).joined(separator: [UInt8(ascii: " ")])) + [UInt8(ascii: "\n")])
