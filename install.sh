@@ -241,7 +241,12 @@ has_trait() { case ",$traits," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 # --backend nor --traits names a backend, gets the default one (so --pam
 # alone is systemd-run+PAM).
 choose_traits() {
-    [ -z "$backend" ] || add_trait "$(trait_of "$backend")"
+    if [ -n "$backend" ]; then
+        # (An assignment, so that trait_of's refusal ends install.sh, not
+        # just the $(...) it runs in.)
+        backend_trait=$(trait_of "$backend")
+        add_trait "$backend_trait"
+    fi
     ! $want_pam || add_trait PAM
     if ! $explicit_traits && ! has_trait SystemdRun && ! has_trait Run0 && ! has_trait Scopex; then
         add_trait SystemdRun

@@ -68,6 +68,16 @@ class TraitChoiceTests(unittest.TestCase):
         self.assertIn("building runas with traits PAM,SystemdRun (backends: systemd-run; "
                       "installed backend: systemd-run)", p.stdout)
 
+    def test_an_unknown_backend_stops_the_install(self):
+        # Was: the refusal came from inside $(...), which ended only that
+        # subshell: install.sh went on (here to the toolchain, which
+        # SWIFT_BIN points nowhere so the case stays fast; with a toolchain
+        # it built and installed the default backend under the name asked).
+        p = install(["--backend", "foo", "--build-only", "--plugin-only"], systemd_version=257,
+                    env={"SWIFT_BIN": "/nonexistent"})
+        self.assertEqual((p.returncode, p.stdout, p.stderr),
+                         (1, "", "install.sh: unknown backend 'foo' (systemd-run, run0 or scopex)\n"))
+
     def test_backend_and_pam_still_check_the_systemd_version(self):
         # Was: --pam counted as explicit traits, so the check was skipped and
         # the backend passed --expand-environment=false to systemd-run 252.
