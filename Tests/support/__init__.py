@@ -22,5 +22,6 @@
   runner        runs a tier on all cores: python3 -m support.runner
   testmap       README's map of the tests, made from the folders
   auditmap      SECURITY.md's audit map: the setuid path's files in reading order
+  generated     a block of a document a program makes, between markers
   bin/, stubs/, fixtures/: programs and sources the sandbox uses.
 """

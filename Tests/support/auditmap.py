@@ -7,10 +7,11 @@ it is placed. python3 -m support.auditmap prints the map; --write puts it
 into SECURITY.md between its markers."""
 import os
 import re
-import sys
 
+from support import generated
 from support.paths import REPO
 
+DOCUMENT = "SECURITY.md"
 BEGIN = "<!-- audit map: python3 -m support.auditmap --write (run in Tests/) makes it; a test checks it -->"
 END = "<!-- end of audit map -->"
 SOURCES = (".swift", ".c", ".h", ".modulemap")
@@ -165,16 +166,5 @@ def table():
     return "\n".join(out + ["", END])
 
 
-def write(path=os.path.join(REPO, "SECURITY.md")):
-    with open(path) as f:
-        text = f.read()
-    begin, end = text.index(BEGIN), text.index(END) + len(END)
-    with open(path, "w") as f:
-        f.write(text[:begin] + table() + text[end:])
-
-
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--write"]:
-        write()
-    else:
-        sys.stdout.write(table() + "\n")
+    generated.main(DOCUMENT, BEGIN, END, table)

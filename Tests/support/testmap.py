@@ -7,13 +7,13 @@ e2e/documents/test_readme_map.py checks README's copy is this text."""
 import importlib
 import inspect
 import os
-import sys
 import unittest
 
-from support import markers
-from support.paths import REPO, TESTS
+from support import generated, markers
+from support.paths import TESTS
 
 E2E = os.path.join(TESTS, "e2e")
+DOCUMENT = "README.md"
 BEGIN = "<!-- test map: python3 -m support.testmap --write (run in Tests/) makes it; a test checks it -->"
 END = "<!-- end of test map -->"
 
@@ -64,16 +64,5 @@ def table():
     return "\n".join([BEGIN] + rows + [END])
 
 
-def write(path=os.path.join(REPO, "README.md")):
-    with open(path) as f:
-        text = f.read()
-    begin, end = text.index(BEGIN), text.index(END) + len(END)
-    with open(path, "w") as f:
-        f.write(text[:begin] + table() + text[end:])
-
-
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--write"]:
-        write()
-    else:
-        sys.stdout.write(table() + "\n")
+    generated.main(DOCUMENT, BEGIN, END, table)
