@@ -25,6 +25,15 @@ public enum OptionParser {
         /// sudo --preserve-env without a value would clash with runas's
         /// --preserve-env LIST) and whether it takes a value.
         var spelling: (short: String, long: String?, kind: Kind) {
+            let (short, long, kind) = typed
+            return (Self.string(short), long.map(Self.string), kind)
+        }
+
+        /// The table behind `spelling`, as StaticStrings: kept in read-only
+        /// data. (As String literals they were instruction immediates, and
+        /// "user" followed by the next instruction's bytes read "userA" to
+        /// lintian's spelling check of the binary.)
+        private var typed: (short: StaticString, long: StaticString?, kind: Kind) {
             switch self {
             case .user:                   ("u", "user", .value)
             case .group:                  ("g", "group", .value)
@@ -53,6 +62,10 @@ public enum OptionParser {
             case .version:                ("vV", "version", .flag)
             case .check:                  ("", "check", .flag)
             }
+        }
+
+        private static func string(_ text: StaticString) -> String {
+            text.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
         }
 
         init?(long name: String) {
