@@ -56,12 +56,6 @@ void runas_edit_signals_hold_from(const sigset_t *before) {
     holding = 1;
 }
 
-void runas_edit_signals_hold(void) {
-    sigset_t now;
-    sigprocmask(SIG_BLOCK, NULL, &now);
-    runas_edit_signals_hold_from(&now);
-}
-
 int runas_edit_signals_pending(void) {
     sigset_t pending;
     if (!holding || sigpending(&pending) != 0)

@@ -78,7 +78,7 @@ pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *co
 /* Waits for the editor, passing SIGTERM and SIGHUP on to it; when it
  * stops, runas stops itself and continues it afterwards. 0 with its
  * status (exited or killed), or -1 (errno). Returns with the write-back's
- * signals held (runas_edit_signals_hold); a SIGTERM or SIGHUP that came
+ * signals held (runas_edit_signals_hold_from); a SIGTERM or SIGHUP that came
  * too late to be passed on is held among them. */
 int runas_wait_for_editor(pid_t pid, int *status);
 
@@ -88,10 +88,9 @@ void runas_edit_ignore_file_size_signal(void);
 
 /* -e's write-back: blocks every signal whose default action ends or stops
  * the process (all but SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
- * SIGWINCH and SIGXFSZ). */
-void runas_edit_signals_hold(void);
-/* The same, with `before` as the mask runas_edit_signals_release puts back
- * (the mask of before runas blocked anything for the editor). */
+ * SIGWINCH and SIGXFSZ), on top of `before`, the mask
+ * runas_edit_signals_release puts back (runas's mask of before it blocked
+ * anything for the editor). */
 void runas_edit_signals_hold_from(const sigset_t *before);
 
 /* While held: a signal that is waiting and asks runas to end (not a stop,
