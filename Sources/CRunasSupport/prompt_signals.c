@@ -10,7 +10,7 @@
  * stops) is caught by a handler that only records it, and kept blocked
  * except inside ppoll() and the tcsetattr() that turns echo off, so one can
  * never slip in between "check" and "wait". The prompt code then restores
- * the terminal and calls runas_prompt_signals_release(sig), which puts the
+ * the terminal and calls runas_prompt_end(sig), which puts the
  * old dispositions back and re-sends the signal so it does what it would
  * have done (end the process, or stop it; after SIGCONT the prompt starts
  * again). SIGKILL and SIGSTOP cannot be caught: after them echo stays off.
@@ -54,7 +54,7 @@ static void record(int sig) {
     caught = sig;
 }
 
-void runas_prompt_signals_catch(void) {
+static void hold(void) {
     if (armed)
         return;
     sigset_t block;
@@ -86,31 +86,32 @@ void runas_prompt_signals_catch(void) {
     armed = 1;
 }
 
-int runas_prompt_set_terminal(int fd, const struct termios *settings, int *signal_out) {
+runas_prompt_event runas_prompt_begin(int fd, const struct termios *settings, int *signal_out) {
     *signal_out = 0;
+    hold();   /* before the settings change, so no signal finds echo off */
     sigset_t blocked;
-    /* Open the watched signals for the call: in a background job the
-     * kernel answers with SIGTTOU (caught: EINTR, nothing changed) instead
-     * of changing a terminal that belongs to someone else. */
-    sigprocmask(SIG_SETMASK, armed ? &wait_mask : NULL, &blocked);
+    /* Open the held signals for the call: in a background job the kernel
+     * answers with SIGTTOU (caught: EINTR, nothing changed) instead of
+     * changing a terminal that belongs to someone else. */
+    sigprocmask(SIG_SETMASK, &wait_mask, &blocked);
     int rc = tcsetattr(fd, TCSAFLUSH, settings);
     int saved_errno = errno;
     sigprocmask(SIG_SETMASK, &blocked, NULL);
     if (caught) {
         *signal_out = caught;
         caught = 0;
-        return rc == 0 ? 3 : 2;
+        return rc == 0 ? RUNAS_PROMPT_HELD_SIGNAL_AFTER_CHANGE : RUNAS_PROMPT_HELD_SIGNAL;
     }
     errno = saved_errno;
-    return rc == 0 ? 0 : -1;
+    return rc == 0 ? RUNAS_PROMPT_READY : RUNAS_PROMPT_FAILED;
 }
 
-int runas_prompt_wait(int fd, int timeout_ms, int *signal_out) {
+runas_prompt_event runas_prompt_wait(int fd, int timeout_ms, int *signal_out) {
     *signal_out = 0;
     if (caught) {
         *signal_out = caught;
         caught = 0;
-        return 2;
+        return RUNAS_PROMPT_HELD_SIGNAL;
     }
     struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
     struct timespec limit = { .tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L };
@@ -119,16 +120,16 @@ int runas_prompt_wait(int fd, int timeout_ms, int *signal_out) {
         if (caught) {
             *signal_out = caught;
             caught = 0;
-            return 2;
+            return RUNAS_PROMPT_HELD_SIGNAL;
         }
-        return 3;   /* some other signal: wait again */
+        return RUNAS_PROMPT_OTHER_SIGNAL;
     }
     if (rc < 0)
-        return -1;
-    return rc == 0 ? 0 : 1;
+        return RUNAS_PROMPT_FAILED;
+    return rc == 0 ? RUNAS_PROMPT_TIMED_OUT : RUNAS_PROMPT_READY;
 }
 
-void runas_prompt_signals_release(int resend) {
+void runas_prompt_end(int resend) {
     if (!armed)
         return;
     for (int sig = 1; sig < NWATCHED; sig++)

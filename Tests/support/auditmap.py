@@ -46,6 +46,7 @@ READING_ORDER = [
         "Sources/CRunasSupport/record_file.c",
         "Sources/RunasCore/Authentication/Authenticator.swift",
         "Sources/RunasCore/Authentication/PasswordPrompt.swift",
+        "Sources/RunasCore/Authentication/PromptTerminal.swift",
         "Sources/CRunasSupport/prompt_signals.c",
         "Sources/RunasCore/Authentication/PromptText.swift",
         "Sources/RunasCore/Authentication/Secret.swift",

@@ -38,26 +38,30 @@ void runas_syslog(int priority, const char *message);
 
 struct termios;
 
-/* Catch (record only) and block every signal whose default action ends or
- * stops the process (all but SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
- * SIGWINCH), except those the caller had ignored. */
-void runas_prompt_signals_catch(void);
+/* What a call of the password prompt's terminal handling ended with. */
+typedef enum __attribute__((enum_extensibility(closed))) runas_prompt_event {
+    RUNAS_PROMPT_READY,           /* begin: the settings are in place; wait: fd can be read */
+    RUNAS_PROMPT_TIMED_OUT,       /* wait: nothing came in time */
+    RUNAS_PROMPT_HELD_SIGNAL,     /* a held signal came (*signal_out); begin: settings unchanged */
+    RUNAS_PROMPT_HELD_SIGNAL_AFTER_CHANGE, /* begin: a held signal came after the settings changed */
+    RUNAS_PROMPT_OTHER_SIGNAL,    /* wait: another signal cut the wait short */
+    RUNAS_PROMPT_FAILED,          /* errno says why */
+} runas_prompt_event;
 
-/* tcsetattr(fd, TCSAFLUSH, settings) with the caught signals open during
- * the call. Returns 0 done, -1 error (errno), and when a caught signal
- * arrived (*signal_out says which) 2 if the settings were not changed (a
- * background job's SIGTTOU), 3 if they were. */
-int runas_prompt_set_terminal(int fd, const struct termios *settings, int *signal_out);
+/* Holds (catches, records, blocks) every signal whose default action ends
+ * or stops the process (all but SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
+ * SIGWINCH), except those the caller had ignored; then tcsetattr(fd,
+ * TCSAFLUSH, settings) with the held signals open during the call. On
+ * anything but READY the signals are still held: runas_prompt_end. */
+runas_prompt_event runas_prompt_begin(int fd, const struct termios *settings, int *signal_out);
 
-/* Waits up to timeout_ms for fd to be readable, with the caught signals
- * open only while waiting. Returns 1 readable, 0 timed out, 2 a caught
- * signal arrived (*signal_out says which), 3 another signal (wait again),
- * -1 error (errno). */
-int runas_prompt_wait(int fd, int timeout_ms, int *signal_out);
+/* Waits up to timeout_ms for fd to be readable, with the held signals
+ * open only while waiting (without runas_prompt_begin: nothing held). */
+runas_prompt_event runas_prompt_wait(int fd, int timeout_ms, int *signal_out);
 
 /* Puts the old dispositions and mask back; if resend > 0, re-sends that
  * signal to this process first, so it takes effect as the mask opens. */
-void runas_prompt_signals_release(int resend);
+void runas_prompt_end(int resend);
 
 /* fork + exec of path as the caller (real ids); its stdout (and its
  * stderr too when with_stderr) is a pipe whose read end (close-on-exec)

@@ -7,7 +7,7 @@
 // SIGTERM, SIGHUP, ^\, SIGUSR1, SIGALRM, SIGXCPU, ...: every one but
 // SIGKILL) first restores the terminal, discarding a half-typed password,
 // then takes effect; a stop (^Z, SIGTTIN, SIGTTOU) restores the terminal,
-// stops, and after SIGCONT prompts again (prompt_signals.c).
+// stops, and after SIGCONT prompts again (PromptTerminal.swift).
 import CRunasLibc
 import CRunasSupport
 import SystemEdge
@@ -54,30 +54,13 @@ public enum PasswordPrompt {
         fd: Int32, prompt: String, echo: Bool, timeout: Int32 = timeoutMilliseconds
     ) throws(Failure) -> Secret? {
         while true {
-            var saved = termios()
-            guard tcgetattr(fd, &saved) == 0 else {
-                let error = Errno.current
-                throw Failure("cannot read terminal settings: \(error.description)")
-            }
-            var asking = saved
-            if !echo { asking.c_lflag &= ~tcflag_t(ECHO | ECHONL) }
-            // The handlers are in place before echo goes off.
-            runas_prompt_signals_catch()
-            // TCSAFLUSH: typeahead from before the prompt is not the password.
-            // From a background job this stops runas (SIGTTOU), as it should.
-            var early: Int32 = 0
-            let changed = runas_prompt_set_terminal(fd, &asking, &early)
-            switch changed {
-            case 0: break
-            case 2, 3:
-                // 3: the signal came after echo went off: put it back.
-                if changed == 3 { restore(fd, &saved, discardInput: true, echoNewline: false) }
-                runas_prompt_signals_release(early)
-                if isStop(early) { continue }
+            let terminal = try PromptTerminal(fd, echo: echo)
+            switch terminal.take() {
+            case .taken: break
+            case .signal(let signal):
+                if isStop(signal) { continue }
                 throw Failure("interrupted")
-            default:
-                let error = Errno.current
-                runas_prompt_signals_release(0)
+            case .failed(let error):
                 throw Failure("cannot turn off echo on the terminal: \(error.description)")
             }
             writeAll(fd, prompt)
@@ -85,19 +68,16 @@ public enum PasswordPrompt {
             do {
                 outcome = try readLine(fd: fd, timeout: timeout)
             } catch {
-                restore(fd, &saved, discardInput: true, echoNewline: !echo)
-                runas_prompt_signals_release(0)
+                terminal.giveBack(discardingInput: true, newline: !echo)
                 throw error
             }
             switch outcome {
             case .line, .endOfInput:
-                restore(fd, &saved, discardInput: false, echoNewline: !echo)
-                runas_prompt_signals_release(0)
+                terminal.giveBack(discardingInput: false, newline: !echo)
                 return outcome.secret()
             case .signal(let signal):
                 // A half-typed password is discarded, never left for the shell.
-                restore(fd, &saved, discardInput: true, echoNewline: true)
-                runas_prompt_signals_release(signal)
+                terminal.giveBack(discardingInput: true, newline: true, resending: signal)
                 // Still here: it was a stop and we were continued (or the
                 // stop was discarded): ask again from the start.
                 if isStop(signal) { continue }
@@ -107,11 +87,6 @@ public enum PasswordPrompt {
     }
 
     static func isStop(_ signal: Int32) -> Bool { signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU }
-
-    private static func restore(_ fd: Int32, _ saved: inout termios, discardInput: Bool, echoNewline: Bool) {
-        tcsetattr(fd, discardInput ? TCSAFLUSH : TCSADRAIN, &saved)
-        if echoNewline { writeAll(fd, "\n") }
-    }
 
     enum LineOutcome {
         case line(Secret)
@@ -133,18 +108,11 @@ public enum PasswordPrompt {
         var byte: UInt8 = 0
         let deadline = MonotonicClock.milliseconds() + Int64(timeout)
         while true {
-            let left = deadline - MonotonicClock.milliseconds()
-            if left <= 0 { throw Failure("timed out reading the password") }
-            var signal: Int32 = 0
-            switch runas_prompt_wait(fd, Int32(left), &signal) {
-            case 0: throw Failure("timed out reading the password")
-            case 2: return .signal(signal)
-            case 3: continue
-            case -1:
-                let error = Errno.current
-                if error == .interrupted { continue }
-                throw Failure("cannot read the password: \(error.description)")
-            default: break
+            switch PromptTerminal.waitForInput(fd, until: deadline) {
+            case .ready: break
+            case .timedOut: throw Failure("timed out reading the password")
+            case .signal(let signal): return .signal(signal)
+            case .failed(let error): throw Failure("cannot read the password: \(error.description)")
             }
             let n: Int
             do throws(Errno) { n = try retryingOnInterrupt { CRunasLibc.read(fd, &byte, 1) } } catch {
