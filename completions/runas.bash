@@ -70,7 +70,7 @@ _runas() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-u --user -g --group -s --shell -i --login -E
             --preserve-env --env -D --chdir --pty --no-pty -H --set-home -n --non-interactive
-            -S --stdin -A --askpass -p --prompt -k --reset-timestamp
+            -S --stdin -A --askpass -B --bell -p --prompt -k --reset-timestamp
             -K --remove-timestamp -l --list -U --other-user -e --edit -b --background
             -C --close-from -P --preserve-groups -h --help -v -V --version --check --' -- "$cur"))
         return

@@ -4,7 +4,7 @@
 
 # runas's options as argparse spells them (a value: "=").
 set -g __runas_options u/user= g/group= s/shell i/login E preserve-env= env= D/chdir= pty no-pty \
-    H/set-home n/non-interactive S/stdin A/askpass p/prompt= k/reset-timestamp K/remove-timestamp \
+    H/set-home n/non-interactive S/stdin A/askpass B/bell p/prompt= k/reset-timestamp K/remove-timestamp \
     l/list U/other-user= e/edit b/background C/close-from= P/preserve-groups h/help v/version V check
 
 # The words before the cursor from the command on (runas's options and the
@@ -58,6 +58,7 @@ complete -c runas -n 'not __runas_command_words >/dev/null' -s H -l set-home -d 
 complete -c runas -n 'not __runas_command_words >/dev/null' -s n -l non-interactive -d 'Never prompt'
 complete -c runas -n 'not __runas_command_words >/dev/null' -s S -l stdin -d 'Read the password from standard input'
 complete -c runas -n 'not __runas_command_words >/dev/null' -s A -l askpass -d 'Read the password from $RUNAS_ASKPASS'
+complete -c runas -n 'not __runas_command_words >/dev/null' -s B -l bell -d 'Ring the bell before a prompt on the terminal'
 complete -c runas -n 'not __runas_command_words >/dev/null' -s p -l prompt -x -d 'Password prompt'
 complete -c runas -n 'not __runas_command_words >/dev/null' -s k -l reset-timestamp -d 'Accepted; no credential cache'
 complete -c runas -n 'not __runas_command_words >/dev/null' -s K -l remove-timestamp -d 'Accepted; no credential cache'
@@ -80,5 +81,6 @@ complete -c runasedit -s g -l group -x -a '(__fish_complete_groups)' -d 'With th
 complete -c runasedit -s n -l non-interactive -d 'Never prompt'
 complete -c runasedit -s S -l stdin -d 'Read the password from standard input'
 complete -c runasedit -s A -l askpass -d 'Read the password from $RUNAS_ASKPASS'
+complete -c runasedit -s B -l bell -d 'Ring the bell before a prompt on the terminal'
 complete -c runasedit -s p -l prompt -x -d 'Password prompt'
 complete -c runasedit -s h -l help -d 'Show the help'

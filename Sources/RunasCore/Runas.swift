@@ -68,7 +68,8 @@ public enum Runas {
         if options.background {
             try Background.detachFromTerminal(discardOutput: target.credentials.uid != caller.uid)
         }
-        var plan = try plan(options, caller: caller, target: target, cwd: cwd, login: login, environment: environment)
+        var plan = try plan(options, caller: caller, target: target, cwd: cwd, tty: tty, login: login,
+                            environment: environment)
         plan.keepDescriptors = kept
         // 8. hand the request to the backend
         return try start(plan, with: backend, login: login)
@@ -163,7 +164,7 @@ public enum Runas {
             held: Identity.heldGroups(), staysWithCaller: staysWithCaller)
         return try Authenticator.authenticate(AuthenticationContext(
             caller: caller,
-            source: needed ? try passwordSource(options, environment: environment) : .terminal,
+            source: needed ? try passwordSource(options, environment: environment) : .terminal(bell: false),
             nonInteractive: options.nonInteractive,
             prompt: PromptText.make(
                 template: PromptText.template(option: options.prompt, environment: environment),
@@ -180,14 +181,14 @@ public enum Runas {
         if o.askpass && !o.nonInteractive {
             return .askpass(program: try AskpassHelper.program(in: environment), environment: environment)
         }
-        return .terminal
+        return .terminal(bell: o.bell)
     }
 
     /// Step 7: the program, its arguments and environment, where it runs,
     /// and how (the request flags: RunDecision.swift). Opens the PAM
     /// session, if there is one.
     static func plan(
-        _ options: Options, caller: Account, target: Target, cwd: [UInt8],
+        _ options: Options, caller: Account, target: Target, cwd: [UInt8], tty: String?,
         login: AuthenticatedCaller, environment: [[UInt8]]
     ) throws(Failure) -> CommandPlan {
         let account = target.account
@@ -199,7 +200,7 @@ public enum Runas {
         let pamEnvironment = try login.openSession(for: account)
         let env = CommandEnvironment.build(
             callerEnvironment: environment, options: options,
-            context: .init(caller: caller, target: account, commandLine: commandLine),
+            context: .init(caller: caller, target: account, commandLine: commandLine, tty: tty),
             pamEnvironment: pamEnvironment,
             overrides: EnvFile.load(for: .init(user: account.name, uid: account.uid,
                                                group: target.group.name, gid: target.group.gid)))

@@ -6,10 +6,10 @@ private let caller = Account(name: "alice", uid: 2001, gid: 2001, home: "/home/a
 private let target = Account(name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/sh")
 
 private func build(_ env: [String], options: Options = Options(), pam: [String] = [],
-                   overrides: [String] = []) -> [String: String] {
+                   overrides: [String] = [], tty: String? = nil) -> [String: String] {
     let list = CommandEnvironment.build(
         callerEnvironment: env.map { Array($0.utf8) }, options: options,
-        context: .init(caller: caller, target: target, commandLine: Array("/usr/bin/id -u".utf8)),
+        context: .init(caller: caller, target: target, commandLine: Array("/usr/bin/id -u".utf8), tty: tty),
         pamEnvironment: pam, overrides: overrides.map { EnvironmentAssignment(parsing: Array($0.utf8))! })
     var out: [String: String] = [:]
     for (name, value) in list {
@@ -32,7 +32,22 @@ private func build(_ env: [String], options: Options = Options(), pam: [String] 
         #expect(e["SUDO_UID"] == "2001")
         #expect(e["SUDO_GID"] == "2001")
         #expect(e["SUDO_COMMAND"] == "/usr/bin/id -u")
+        #expect(e["SUDO_HOME"] == "/home/alice")
         #expect(e["RUNAS_USER"] == "alice")
+        #expect(e["SUDO_TTY"] == nil)
+    }
+
+    /// SUDO_TTY is the caller's terminal when there is one, and otherwise
+    /// absent: never the caller's own variable, whatever is kept (the
+    /// cross product of kept-or-not and terminal-or-not).
+    @Test(arguments: [nil, "/dev/pts/3"], [false, true])
+    func sudoTtyIsTheTerminalOrNothing(tty: String?, keepAll: Bool) {
+        var options = Options()
+        options.preserveAllEnvironment = keepAll
+        options.preserveEnvironment = ["SUDO_TTY", "SUDO_HOME"]
+        let e = build(["SUDO_TTY=/dev/pts/99", "SUDO_HOME=/elsewhere"], options: options, tty: tty)
+        #expect(e["SUDO_TTY"] == tty)
+        #expect(e["SUDO_HOME"] == "/home/alice")
     }
 
     @Test func keptAndDropped() {

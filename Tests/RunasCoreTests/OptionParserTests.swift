@@ -100,6 +100,18 @@ private func parse(_ words: [String]) throws -> Options {
         }
     }
 
+    /// -B only rings the bell: it goes with every mode that may prompt
+    /// and with the password sources that have no terminal prompt.
+    @Test func bellSpellings() throws {
+        #expect(try parse(["-B", "x"]).bell)
+        #expect(try parse(["--bell", "x"]).bell)
+        #expect(try parse(["-BnS", "x"]).bell)
+        #expect(try parse(["-B", "-e", "/etc/motd"]).bell)
+        #expect(try parse(["-A", "-B", "x"]).bell)
+        #expect(!(try parse(["x"]).bell))
+        #expect(throws: Failure("option --bell takes no value (see 'runas --help')")) { try parse(["--bell=1", "x"]) }
+    }
+
     @Test func commandBytesPassedVerbatim() throws {
         let raw: [[UInt8]] = [Array("printf".utf8), [0xff, 0xfe, 0x5c, 0x00 + 0x41], Array("a\\b".utf8)]
         let o = try OptionParser.parse(raw)

@@ -13,7 +13,9 @@ import CRunasSupport
 import SystemEdge
 
 public enum PasswordSource: Sendable, Equatable {
-    case terminal
+    /// `bell`: -B, the bell rings before each prompt (on the terminal only:
+    /// with -S the prompt goes to stderr, with -A to a helper).
+    case terminal(bell: Bool)
     case standardInput
     /// -A: the helper's absolute path, run as the caller with this environment.
     case askpass(program: [UInt8], environment: [[UInt8]])
@@ -32,18 +34,18 @@ public enum PasswordPrompt {
             return try readLine(fd: 0).secret()
         case .askpass(let program, let environment):
             return try AskpassHelper.read(prompt: prompt, program: program, environment: environment)
-        case .terminal:
+        case .terminal(let bell):
             guard let tty = try? FileDescriptor.open("/dev/tty", O_RDWR | O_NOCTTY) else {
                 throw Failure("a terminal is required to read the password: use -S to read it from standard input, or -A")
             }
-            return try readFromTerminal(fd: tty.rawValue, prompt: prompt, echo: echo)
+            return try readFromTerminal(fd: tty.rawValue, prompt: prompt, echo: echo, bell: bell)
         }
     }
 
     /// Shows a message from the authentication stack where the prompt goes.
     public static func show(_ message: String, on source: PasswordSource) {
         let text = visible(message) + "\n"
-        if source == .terminal {
+        if case .terminal = source {
             if let tty = try? FileDescriptor.open("/dev/tty", O_WRONLY | O_NOCTTY) { writeAll(tty.rawValue, text); return }
         }
         writeAll(2, text)
@@ -51,7 +53,7 @@ public enum PasswordPrompt {
 
     /// (`timeout`: the unit test's shorter wait; a run always has the default.)
     static func readFromTerminal(
-        fd: Int32, prompt: String, echo: Bool, timeout: Int32 = timeoutMilliseconds
+        fd: Int32, prompt: String, echo: Bool, bell: Bool = false, timeout: Int32 = timeoutMilliseconds
     ) throws(Failure) -> Secret? {
         while true {
             let terminal = try PromptTerminal(fd, echo: echo)
@@ -63,7 +65,7 @@ public enum PasswordPrompt {
             case .failed(let error):
                 throw Failure("cannot turn off echo on the terminal: \(error.description)")
             }
-            writeAll(fd, prompt)
+            writeAll(fd, bell ? "\u{07}" + prompt : prompt)
             let outcome: LineOutcome
             do {
                 outcome = try readLine(fd: fd, timeout: timeout)

@@ -15,7 +15,7 @@ public enum OptionParser {
     /// does nothing.
     enum Option: CaseIterable {
         case user, group, shell, login, setHome, preserveAllEnvironment, preserveEnvironment, env, chdir
-        case pty, noPty, nonInteractive, stdin, askpass, prompt, resetTimestamp, removeTimestamp
+        case pty, noPty, nonInteractive, stdin, askpass, bell, prompt, resetTimestamp, removeTimestamp
         case list, otherUser, edit, background, closeFrom, preserveGroups, help, version, check
 
         enum Kind { case flag, value }
@@ -49,6 +49,7 @@ public enum OptionParser {
             case .nonInteractive:         ("n", "non-interactive", .flag)
             case .stdin:                  ("S", "stdin", .flag)
             case .askpass:                ("A", "askpass", .flag)
+            case .bell:                   ("B", "bell", .flag)
             case .prompt:                 ("p", "prompt", .value)
             case .resetTimestamp:         ("k", "reset-timestamp", .flag)
             case .removeTimestamp:        ("K", "remove-timestamp", .flag)
@@ -199,6 +200,7 @@ public enum OptionParser {
         case .nonInteractive: o.nonInteractive = true
         case .stdin: o.passwordFromStdin = true
         case .askpass: o.askpass = true
+        case .bell: o.bell = true
         case .prompt: o.prompt = value ?? ""
         case .env:
             guard let a = EnvironmentAssignment(parsing: Array((value ?? "").utf8)) else {

@@ -33,6 +33,8 @@ public struct Options: Equatable, Sendable {
     public var passwordFromStdin = false
     /// -A/--askpass: read the password from the RUNAS_ASKPASS helper.
     public var askpass = false
+    /// -B/--bell: ring the terminal's bell before a password prompt on it.
+    public var bell = false
     /// -p/--prompt TEXT (with %-escapes); nil: RUNAS_PROMPT or the default.
     public var prompt: String?
     /// --env VAR=VAL and VAR=VAL words before the command, in order.

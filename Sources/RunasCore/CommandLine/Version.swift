@@ -86,6 +86,7 @@ public enum Version {
           -n, --non-interactive    never prompt; fail if a password is needed
           -S, --stdin              read the password from standard input
           -A, --askpass            read it from the helper named by RUNAS_ASKPASS
+          -B, --bell               ring the bell before a prompt on the terminal
           -p, --prompt TEXT        password prompt (%u you, %U target, %h host,
                                    %H full host, %p whose password, %% a %)
           -k, --reset-timestamp    accepted; runas keeps no credential cache

@@ -6,8 +6,8 @@
 //  2. with -E every caller variable, and --preserve-env names, except the
 //     variables that never pass implicitly (and unsafe locale/TZ values),
 //  3. the PAM environment (pam_env and friends), when there is one,
-//  4. always set by runas (HOME, USER, PATH, SUDO_* ...; MAIL unless kept;
-//     PS1 from RUNAS_PS1 or SUDO_PS1),
+//  4. always set by runas (HOME, USER, PATH, SUDO_* ...; SUDO_TTY only with
+//     a terminal; MAIL unless kept; PS1 from RUNAS_PS1 or SUDO_PS1),
 //  5. --env VAR=VALUE and VAR=VALUE words, set explicitly by the caller,
 //  6. /etc/runas.env, the administrator's overrides (EnvFile).
 import CRunasBuildConfig
@@ -67,11 +67,14 @@ public enum CommandEnvironment {
         public var target: Account
         /// The command line as logged and shown in SUDO_COMMAND.
         public var commandLine: [UInt8]
+        /// The caller's terminal (SUDO_TTY), if there is one.
+        public var tty: String?
 
-        public init(caller: Account, target: Account, commandLine: [UInt8]) {
+        public init(caller: Account, target: Account, commandLine: [UInt8], tty: String? = nil) {
             self.caller = caller
             self.target = target
             self.commandLine = commandLine
+            self.tty = tty
         }
     }
 
@@ -87,9 +90,11 @@ public enum CommandEnvironment {
             caller[a.name] = a.value
             callerOrder.append(a.name)
         }
+        // SUDO_TTY is runas's to set, or to leave out when there is no
+        // terminal: never the caller's own.
         func passes(_ name: String, _ value: [UInt8]) -> Bool {
             isSafeKept(name: name, value: value) && !neverPasses(name: name, value: value)
-                && !promptVariables.contains(name)
+                && !promptVariables.contains(name) && name != "SUDO_TTY"
         }
         var result = OrderedEnvironment()
 
@@ -120,6 +125,8 @@ public enum CommandEnvironment {
         result.set("SUDO_USER", Array(c.name.utf8))
         result.set("SUDO_UID", Array(String(c.uid).utf8))
         result.set("SUDO_GID", Array(String(c.gid).utf8))
+        result.set("SUDO_HOME", Array(c.home.utf8))
+        if let tty = context.tty { result.set("SUDO_TTY", Array(tty.utf8)) }
         result.set("SUDO_COMMAND", context.commandLine)
         result.set("RUNAS_USER", Array(c.name.utf8))
         if options.login || !result.contains("MAIL") { result.set("MAIL", Array((mailDirectory + t.name).utf8)) }

@@ -129,6 +129,35 @@ class PromptScenarios:
         self.assertEqual(t.output.count("runas: sorry, try again."), 2, t.output)
         self.assertEqual(t.output.count("password for alice: "), 3, t.output)
 
+    # -- -B ----------------------------------------------------------------
+
+    def test_bell_rings_before_each_prompt_on_the_terminal(self):
+        t = self.job(["-B", "id", "-u"])
+        t.expect("\a[runas] password for alice: ")
+        t.send("wrong\n")
+        t.expect("runas: sorry, try again.")
+        t.expect("\a[runas] password for alice: ")
+        t.send(ALICE.password + "\n")
+        t.expect("JOBCTL exited status=0 echo=on")
+        self.assertEqual(t.output.count("\a"), 2, t.output)
+
+    def test_no_bell_without_dash_B(self):
+        t = self.job(["id", "-u"])
+        t.expect("[runas] password for alice: ")
+        t.send(ALICE.password + "\n")
+        t.expect("JOBCTL exited status=0 echo=on")
+        self.assertNotIn("\a", t.output)
+
+    def test_no_bell_where_the_prompt_is_not_on_the_terminal(self):
+        r = self.box.run(ALICE, ["-B", "-S", "id", "-u"], stdin=ALICE.password + "\n")
+        self.assertEqual((r.rc, r.out), (0, "0\n"), r)
+        self.assertNotIn("\a", r.err)
+        helper, log = self.askpass(ALICE.password)
+        r = self.box.run(ALICE, ["-B", "-A", "id", "-u"], env={"RUNAS_ASKPASS": helper})
+        self.assertEqual((r.rc, r.out, r.err), (0, "0\n", ""), r)
+        with open(log) as f:
+            self.assertNotIn("\a", f.read())
+
     # -- -S ----------------------------------------------------------------
 
     def test_three_wrong_tries_with_stdin(self):

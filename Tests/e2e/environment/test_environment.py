@@ -42,6 +42,25 @@ class EnvironmentTests(SandboxTest):
         r = self.runas(ALICE, ["env"], password=ALICE.password, env={"TERM": ""})
         self.assertEqual(env_of(r.out)["TERM"], "unknown")
 
+    def test_sudo_home_and_sudo_tty_without_a_terminal(self):
+        """SUDO_HOME is the caller's home; without a terminal there is no
+        SUDO_TTY, and the caller's own never passes, even with -E."""
+        caller = {"SUDO_TTY": "/dev/pts/99", "SUDO_HOME": "/elsewhere"}
+        for keep in ([], ["-E"], ["--preserve-env=SUDO_TTY,SUDO_HOME"]):
+            r = self.runas(ALICE, keep + ["-u", "bob", "env"], password=ALICE.password, env=caller)
+            self.assertEqual(r.rc, 0, r)
+            e = env_of(r.out)
+            self.assertEqual(e.get("SUDO_HOME"), "/home/alice", keep)
+            self.assertNotIn("SUDO_TTY", e, keep)
+
+    def test_sudo_tty_is_the_callers_terminal(self):
+        t = self.box.terminal(ALICE, ["sh", "-c", "echo SUDO_TTY=$SUDO_TTY. SUDO_HOME=$SUDO_HOME."],
+                              env={"SUDO_TTY": "/dev/pts/99"})
+        self.addCleanup(t.close)
+        t.expect("password for alice: ")
+        t.send(ALICE.password + "\n")
+        t.expect("SUDO_TTY=%s. SUDO_HOME=/home/alice." % t.slave_path)
+
     def test_kept_from_the_caller(self):
         caller = {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XAUTHORITY": "/home/alice/.Xauthority",
                   "COLORTERM": "truecolor", "LANG": "de_DE.UTF-8", "LANGUAGE": "de:en", "LC_TIME": "C",
