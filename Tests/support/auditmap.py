@@ -54,6 +54,7 @@ READING_ORDER = [
         "Sources/CCrypt/shim.h",
         "Sources/CCrypt/module.modulemap",
         "Sources/RunasCore/Authentication/PAMAuthenticator.swift",
+        "Sources/CRunasSupport/auth_interrupt.c",
         "Sources/CPAM/shim.h",
         "Sources/CPAM/module.modulemap",
         "Sources/RunasCore/Authentication/AskpassHelper.swift",

@@ -4,6 +4,7 @@
  *    openlog keeps its ident pointer),
  *  - the process start-up scrub of Swift runtime variables (startup.c),
  *  - the signal handling around the password prompt (prompt_signals.c),
+ *    and Ctrl-C while PAM authenticates (auth_interrupt.c),
  *  - starting the askpass helper and -e's editor without privilege, and
  *    waiting for the editor (unprivileged_spawn.c),
  *  - the signals around -e's write-back (edit_signals.c),
@@ -62,6 +63,17 @@ runas_prompt_event runas_prompt_wait(int fd, int timeout_ms, int *signal_out);
 /* Puts the old dispositions and mask back; if resend > 0, re-sends that
  * signal to this process first, so it takes effect as the mask opens. */
 void runas_prompt_end(int resend);
+
+/* Ctrl-C while PAM authenticates on the terminal (auth_interrupt.c):
+ * begin before pam_authenticate catches SIGINT, noting it (a module's wait
+ * returns EINTR); clear when PAM asks a later prompt; end after
+ * pam_authenticate puts the old disposition back and, if a Ctrl-C is still
+ * noted, re-raises it. A second Ctrl-C before a prompt clears the note
+ * ends runas at once. */
+void runas_auth_interrupt_begin(void);
+int runas_auth_interrupt_noted(void);
+void runas_auth_interrupt_clear(void);
+void runas_auth_interrupt_end(void);
 
 /* fork + exec of path as the caller (real ids); its stdout (and its
  * stderr too when with_stderr) is a pipe whose read end (close-on-exec)

@@ -11,6 +11,7 @@
 #if PAM
 import CPAM
 import CRunasLibc
+import CRunasSupport
 import SystemEdge
 
 enum PAMAuthenticator {
@@ -73,10 +74,18 @@ final class PAMTransaction {
         try record.check()
         conversation.record = record
         var tries = FailedTries()
+        // On the terminal, Ctrl-C gives up a method that waits for
+        // something else (a fingerprint, a key's touch) and PAM goes on to
+        // the next; one that nothing followed ends runas, as it always did
+        // (auth_interrupt.c). With -S or -A it ends runas at once.
+        let interruptible: Bool
+        if case .terminal = context.source { interruptible = true } else { interruptible = false }
         while true {
             conversation.reset()
+            if interruptible { runas_auth_interrupt_begin() }
             let rc = pam_authenticate(handle, Int32(PAM_DISALLOW_NULL_AUTHTOK))
             record.settle(right: rc == PAM_SUCCESS)
+            if interruptible { runas_auth_interrupt_end() }
             if rc == PAM_SUCCESS {
                 // Answers after this (pam_chauthtok's old and new
                 // passwords) are not guesses.
@@ -237,6 +246,8 @@ let pamConverse: @convention(c) (
             }
             let echo = message.msg_style == PAM_PROMPT_ECHO_ON
             let prompt = (!echo && (text == "Password: " || text.isEmpty)) ? state.context.prompt : text
+            // PAM asks again: a Ctrl-C before this was for a method it has left.
+            runas_auth_interrupt_clear()
             do throws(Failure) {
                 // A later prompt of a try already spent: nothing stays
                 // locked while the caller types.
@@ -271,7 +282,9 @@ let pamConverse: @convention(c) (
                 secret.wipe()
                 if replies[i].resp == nil { return fail(PAM_BUF_ERR) }
             } catch {
-                state.failure = error
+                // Ctrl-C at this prompt: its method fails, and PAM goes on
+                // to the next one, or ends, and runas with it.
+                if runas_auth_interrupt_noted() == 0 { state.failure = error }
                 return fail(PAM_CONV_ERR)
             }
         case PAM_ERROR_MSG, PAM_TEXT_INFO:
