@@ -9,6 +9,7 @@
  *    waiting for the editor (unprivileged_spawn.c),
  *  - the signals around -e's write-back (edit_signals.c),
  *  - creating a password-try record whole (record_file.c),
+ *  - Linux audit records on the audit netlink socket (audit.c),
  *  - reading a loaded backend's record field by field (backend_record.c).
  */
 #ifndef RUNAS_SUPPORT_H
@@ -74,6 +75,11 @@ void runas_auth_interrupt_begin(void);
 int runas_auth_interrupt_noted(void);
 void runas_auth_interrupt_clear(void);
 void runas_auth_interrupt_end(void);
+
+/* Sends one Linux audit record of `type` (AUDIT_USER_CMD, ...) with
+ * `text` on the audit netlink socket (audit.c). 0, or -1 (errno) when the
+ * kernel has no audit or refused it, which is not an error for the run. */
+int runas_audit_send(int type, const char *text);
 
 /* fork + exec of path as the caller (real ids); its stdout (and its
  * stderr too when with_stderr) is a pipe whose read end (close-on-exec)

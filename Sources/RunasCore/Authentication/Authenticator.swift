@@ -127,6 +127,7 @@ struct FailedTries {
         let details = [inARow.map { "\($0) in a row" }, reason].compactMap { $0 }
         SystemLog.note("incorrect password attempt" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"),
                        priority: LOG_ALERT)
+        SystemLog.wrongPassword()
         FailedTries.delay()
         if count >= Authenticator.maximumTries || last {
             throw Failure(summary, log: logged)

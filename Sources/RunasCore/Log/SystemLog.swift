@@ -12,7 +12,8 @@
 // escaped once, when sent (runas_visible: control characters, C1, bidi
 // overrides and bytes that are not UTF-8 become \xNN / \u{NNNN}). What is
 // logged about a run (the subject) fills in as runas learns it: the
-// command as typed until it is resolved, then its full path.
+// command as typed until it is resolved, then its full path. The same
+// moments go to the Linux audit subsystem too (AuditLog.swift).
 import CRunasLibc
 import CRunasSupport
 import SystemEdge
@@ -117,16 +118,28 @@ public enum SystemLog {
         }
     }
 
-    /// A refusal (sudo logs these at alert).
+    /// A refusal (sudo logs these at alert), and its audit record.
     public static func refusal(_ reason: String) {
         guard let subject else { return }
         send(LOG_AUTHPRIV | LOG_ALERT, subject, reason: reason)
+        AuditLog.send(.refused(reason), subject)
     }
 
-    /// The command is about to be handed to the backend.
+    /// The command is about to be handed to the backend (or -e's editor
+    /// to start), and its audit record.
     public static func success() {
         guard let subject else { return }
         send(LOG_AUTHPRIV | LOG_NOTICE, subject, reason: nil)
+        AuditLog.send(.commandRun, subject)
+    }
+
+    /// A wrong password: its audit record (shadow builds; libpam sends
+    /// PAM's own). The log line is a note (FailedTries).
+    static func wrongPassword() {
+        #if !PAM
+        guard let subject else { return }
+        AuditLog.send(.wrongPassword, subject)
+        #endif
     }
 
     /// Something the run survives (a wrong password before a right one, a
