@@ -67,12 +67,19 @@ struct Fingerprint: Equatable {
     }
 }
 
-/// The directories of a path, opened (O_PATH) in order from "/"; closed
-/// when this goes away.
-final class OpenDirectories {
-    var descriptors: [Int32] = []
-    var parent: Int32 { descriptors.last! }
-    deinit { for fd in descriptors { _ = close(fd) } }
+/// One directory of a path, open (O_PATH) until this goes away: an object,
+/// so that a path's directories can be an Array (a FileDescriptor cannot
+/// be an element: it is not copyable).
+final class OpenDirectory {
+    let descriptor: FileDescriptor
+    init(_ descriptor: consuming FileDescriptor) { self.descriptor = descriptor }
+}
+
+/// The directories of a path, opened in order from "/".
+struct OpenDirectories {
+    var inOrder: [OpenDirectory] = []
+    /// The file's own directory: the last one opened.
+    var parent: OpenDirectory { inOrder.last! }
 }
 
 enum EditFiles {
@@ -82,28 +89,33 @@ enum EditFiles {
     /// Walks `p`'s directories (call it as the target). Every component
     /// must be a directory, not a symbolic link.
     static func openDirectories(_ p: EditPath) throws(Failure) -> OpenDirectories {
-        let chain = OpenDirectories()
-        let root = libc_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
-        guard root >= 0 else { throw p.failure("cannot open /: \(Errno.current.description)") }
-        chain.descriptors.append(root)
+        var chain = OpenDirectories()
+        let root: FileDescriptor
+        do throws(Errno) { root = try FileDescriptor.open("/", O_PATH | O_DIRECTORY) } catch {
+            throw p.failure("cannot open /: \(error.description)")
+        }
+        chain.inOrder.append(OpenDirectory(root))
         for (i, component) in p.directories.enumerated() {
-            let fd = open(component, in: chain.parent, O_PATH | O_NOFOLLOW)
-            guard fd >= 0 else {
-                throw p.failure("cannot open \(visible(p.directoryPath(i + 1))): \(Errno.current.description)")
+            let directory: FileDescriptor
+            do throws(Errno) {
+                directory = try FileDescriptor.open(component, in: chain.parent.descriptor, O_PATH | O_NOFOLLOW)
+            } catch {
+                throw p.failure("cannot open \(visible(p.directoryPath(i + 1))): \(error.description)")
             }
-            chain.descriptors.append(fd)
-            var st = stat()
-            guard fstat(fd, &st) == 0 else { throw p.failure(Errno.current.description) }
-            if libc_mode_type(st.st_mode) == libc_s_iflnk {
+            let st: FileStatus
+            do throws(Errno) { st = try directory.status() } catch { throw p.failure(error.description) }
+            chain.inOrder.append(OpenDirectory(directory))
+            if st.type == libc_s_iflnk {
                 throw p.failure("\(visible(p.directoryPath(i + 1))) is a symbolic link (runas -e follows none)")
             }
-            if libc_mode_type(st.st_mode) != libc_s_ifdir {
+            if !st.isDirectory {
                 throw p.failure("\(visible(p.directoryPath(i + 1))) is not a directory")
             }
         }
         // As the target, whatever the caller could see before the password.
-        var fs = statfs()
-        if fstatfs(chain.parent, &fs) == 0, let kind = kernelInterface(fs) { throw kernelInterfaceRefused(kind, p) }
+        if let fs = try? chain.parent.descriptor.fileSystemStatus(), let kind = kernelInterface(fs) {
+            throw kernelInterfaceRefused(kind, p)
+        }
         return chain
     }
 
@@ -141,22 +153,24 @@ enum EditFiles {
     /// writable (they can chmod it), and so does one that only a read-only
     /// mount keeps them from writing here (they may write it elsewhere).
     static func requireNotWritableByCaller(_ chain: OpenDirectories, _ p: EditPath, caller: Identity) throws(Failure) {
-        for (i, fd) in chain.descriptors.enumerated() {
-            var st = stat()
-            guard fstat(fd, &st) == 0 else { throw p.failure(Errno.current.description) }
-            var writable = st.st_uid == caller.uid
-            if !writable && faccessat(fd, "", W_OK, AT_EMPTY_PATH) == 0 {
-                writable = true
-            } else if !writable {
-                let error = Errno.current
-                switch error.rawValue {
-                case EACCES: break
-                case EROFS:
-                    let group = st.st_gid == caller.gid || caller.groups.contains(st.st_gid)
-                    writable = st.st_mode & 0o002 != 0 || (group && st.st_mode & 0o020 != 0)
-                default:
-                    throw p.failure("cannot tell whether you can write to \(visible(p.directoryPath(i))): "
-                        + "\(error.description) (runas -e needs faccessat2, Linux 5.8)")
+        for (i, directory) in chain.inOrder.enumerated() {
+            let st: FileStatus
+            do throws(Errno) { st = try directory.descriptor.status() } catch { throw p.failure(error.description) }
+            var writable = st.owner == caller.uid
+            if !writable {
+                do throws(Errno) {
+                    try directory.descriptor.checkAccess(W_OK)
+                    writable = true
+                } catch {
+                    switch error.rawValue {
+                    case EACCES: break
+                    case EROFS:
+                        let group = st.group == caller.gid || caller.groups.contains(st.group)
+                        writable = st.permissions & 0o002 != 0 || (group && st.permissions & 0o020 != 0)
+                    default:
+                        throw p.failure("cannot tell whether you can write to \(visible(p.directoryPath(i))): "
+                            + "\(error.description) (runas -e needs faccessat2, Linux 5.8)")
+                    }
                 }
             }
             if writable {
@@ -169,17 +183,18 @@ enum EditFiles {
     /// The file's contents and fingerprint, or nil if it does not exist
     /// (call it as the target).
     static func read(_ p: EditPath, in chain: OpenDirectories) throws(Failure) -> ([UInt8], Fingerprint)? {
-        let probe = open(p.name, in: chain.parent, O_PATH | O_NOFOLLOW)
-        if probe < 0 {
-            let error = Errno.current
+        let probed: FileDescriptor
+        do throws(Errno) { probed = try FileDescriptor.open(p.name, in: chain.parent.descriptor, O_PATH | O_NOFOLLOW) } catch {
             if error == .noSuchFile { return nil }
             throw p.failure(error.description)
         }
-        let probed = FileDescriptor(owning: probe)
         let kind = try fileKind(probed, p)
-        let fd = open(p.name, in: chain.parent, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { throw p.failure(Errno.current.description) }
-        let file = FileDescriptor(owning: fd)
+        let file: FileDescriptor
+        do throws(Errno) {
+            file = try FileDescriptor.open(p.name, in: chain.parent.descriptor, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+        } catch {
+            throw p.failure(error.description)
+        }
         let st: FileStatus
         do { st = try file.status() } catch { throw p.failure(error.description) }
         guard st.isRegularFile, st.raw.st_dev == kind.raw.st_dev, st.raw.st_ino == kind.raw.st_ino else {
@@ -207,18 +222,6 @@ enum EditFiles {
             return try fd.readAll(limit: sizeLimit)
         } catch {
             throw p.failure("cannot read: \(error.description)")
-        }
-    }
-
-    /// openat, close-on-exec, retried on EINTR; -1 with errno set on failure.
-    static func open(_ name: [UInt8], in directory: Int32, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
-        let cName = name + [0]
-        while true {
-            let fd = cName.withUnsafeBufferPointer {
-                libc_openat(directory, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self),
-                            flags | O_CLOEXEC, mode)
-            }
-            if fd >= 0 || libc_errno() != EINTR { return fd }
         }
     }
 }

@@ -221,15 +221,15 @@ enum EditSession {
             used.append(name)
             items[i].copyName = name
             let path = directory + [UInt8(ascii: "/")] + name
-            let fd = EditFiles.open(path, in: AT_FDCWD, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0o600)
-            guard fd >= 0 else {
-                let error = Errno.current
+            let file: FileDescriptor
+            do throws(Errno) {
+                file = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, permissions: 0o600)
+            } catch {
                 for made in used.dropLast() { remove(directory + [UInt8(ascii: "/")] + made) }
                 remove(directory, isDirectory: true)
                 throw Failure("cannot make the copy \(visible(path)): \(error.description)")
             }
-            let file = FileDescriptor(owning: fd)
-            _ = fchmod(fd, 0o600)
+            _ = fchmod(file.rawValue, 0o600)
             do throws(Errno) {
                 try WriteBack.writeAll(file, items[i].original ?? [], from: 0)
             } catch {
@@ -243,13 +243,11 @@ enum EditSession {
 
     /// The edited copy, read as the caller; nil if the editor removed it.
     static func readCopy(_ path: [UInt8]) throws(Failure) -> [UInt8]? {
-        let fd = EditFiles.open(path, in: AT_FDCWD, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
-        if fd < 0 {
-            let error = Errno.current
+        let file: FileDescriptor
+        do throws(Errno) { file = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) } catch {
             if error == .noSuchFile { return nil }
             throw Failure("cannot read your copy \(visible(path)): \(error.description)")
         }
-        let file = FileDescriptor(owning: fd)
         let p = try EditPath(path, cwd: [])
         _ = try EditFiles.fileKind(file, p)
         guard let data = try EditFiles.readAll(file, p) else {
