@@ -1,6 +1,6 @@
 // EditSession.swift: runas -e FILE... (runasedit), once the caller has been
 // admitted and authenticated. sudoedit's three steps:
-//   1. every file is read with the target's rights (EditPath.swift says
+//   1. every file is read with the target's rights (EditFiles.swift says
 //      how it is reached) and copied, with the caller's rights, into a new
 //      directory only the caller can enter (mode 0700 in
 //      runas_build_edit_temp_dir), as mode 0600 files owned by the caller
