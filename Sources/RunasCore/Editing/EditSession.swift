@@ -70,32 +70,27 @@ enum EditSession {
             login.finish()
         }
         SystemLog.success()
-        return run(paths, target: target.credentials, editor: editor, environment: environment)
+        return try run(paths, target: target.credentials, editor: editor, environment: environment)
     }
 
-    /// The session (the three steps above); returns the exit status.
-    static func run(_ paths: [EditPath], target: Identity, editor: EditorCommand, environment: [[UInt8]]) -> Int32 {
+    /// The session (the three steps above); returns the exit status. What
+    /// stops it before anything is written back is thrown, for runas to
+    /// refuse once.
+    static func run(
+        _ paths: [EditPath], target: Identity, editor: EditorCommand, environment: [[UInt8]]
+    ) throws(Failure) -> Int32 {
         let caller = Identity.caller()
         let callerIsRoot = caller.uid == 0
         // The caller's file size limit stays: a copy or a file beyond it is
         // not written (EFBIG, told), instead of runas being killed mid-write.
         runas_edit_ignore_file_size_signal()
         var items: [Item] = []
-        do throws(Failure) {
-            for path in paths {
-                let chain = try openChecked(path, target: target, callerIsRoot: callerIsRoot)
-                let read = try ActingIdentity.acting(as: target) { () throws(Failure) in try EditFiles.read(path, in: chain) }
-                items.append(Item(path: path, original: read?.0, fingerprint: read?.1))
-            }
-        } catch {
-            return refuse(error)
+        for path in paths {
+            let chain = try openChecked(path, target: target, callerIsRoot: callerIsRoot)
+            let read = try ActingIdentity.acting(as: target) { () throws(Failure) in try EditFiles.read(path, in: chain) }
+            items.append(Item(path: path, original: read?.0, fingerprint: read?.1))
         }
-        let directory: [UInt8]
-        do throws(Failure) {
-            directory = try ActingIdentity.acting(as: caller) { () throws(Failure) in try makeCopies(&items) }
-        } catch {
-            return refuse(error)
-        }
+        let directory = try ActingIdentity.acting(as: caller) { () throws(Failure) in try makeCopies(&items) }
         func copyPath(_ item: Item) -> [UInt8] { directory + [UInt8(ascii: "/")] + item.copyName }
 
         // 2. The editor, as the caller.
@@ -107,7 +102,7 @@ enum EditSession {
                 for item in items { remove(copyPath(item)) }
                 remove(directory, isDirectory: true)
             }
-            return refuse(error)
+            throw error
         }
 
         // 3. Back into the real files.
