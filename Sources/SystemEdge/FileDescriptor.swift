@@ -26,10 +26,51 @@ public struct FileDescriptor: ~Copyable {
         return FileDescriptor(owning: try retryingOnInterrupt { libc_openat(dir, name, flags | O_CLOEXEC, permissions) })
     }
 
+    /// `name` relative to the directory `directory`, as bytes: a path's
+    /// components are bytes, not text (sudo-rs's open_at).
+    public static func open(
+        _ name: [UInt8], in directory: borrowing FileDescriptor, _ flags: Int32, permissions: mode_t = 0
+    ) throws(Errno) -> FileDescriptor {
+        try openat(directory.rawValue, name, flags, permissions)
+    }
+
+    /// `path` as bytes, absolute or from the working directory.
+    public static func open(_ path: [UInt8], _ flags: Int32, permissions: mode_t = 0) throws(Errno) -> FileDescriptor {
+        try openat(AT_FDCWD, path, flags, permissions)
+    }
+
+    private static func openat(
+        _ directory: Int32, _ name: [UInt8], _ flags: Int32, _ permissions: mode_t
+    ) throws(Errno) -> FileDescriptor {
+        let fd = (name + [0]).withUnsafeBufferPointer { cName in
+            Result { () throws(Errno) -> Int32 in
+                try retryingOnInterrupt {
+                    libc_openat(directory, UnsafeRawPointer(cName.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                flags | O_CLOEXEC, permissions)
+                }
+            }
+        }
+        return FileDescriptor(owning: try fd.get())
+    }
+
     public func status() throws(Errno) -> FileStatus {
         var st = stat()
         _ = try valueOrErrno { fstat(rawValue, &st) }
         return FileStatus(st)
+    }
+
+    /// fstatfs: what the file system this is on says of itself.
+    public func fileSystemStatus() throws(Errno) -> statfs {
+        var fs = statfs()
+        _ = try valueOrErrno { fstatfs(rawValue, &fs) }
+        return fs
+    }
+
+    /// The kernel's access check (faccessat) of this file itself for
+    /// `mode` (W_OK, ...), by the real ids and this process's groups;
+    /// throws the kernel's answer when it says no (Linux 5.8's faccessat2).
+    public func checkAccess(_ mode: Int32) throws(Errno) {
+        _ = try valueOrErrno { faccessat(rawValue, "", mode, AT_EMPTY_PATH) }
     }
 
     /// One read (short reads are the caller's business); 0 at end of file.

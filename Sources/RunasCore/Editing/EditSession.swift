@@ -1,6 +1,6 @@
 // EditSession.swift: runas -e FILE... (runasedit), once the caller has been
 // admitted and authenticated. sudoedit's three steps:
-//   1. every file is read with the target's rights (EditPath.swift says
+//   1. every file is read with the target's rights (EditFiles.swift says
 //      how it is reached) and copied, with the caller's rights, into a new
 //      directory only the caller can enter (mode 0700 in
 //      runas_build_edit_temp_dir), as mode 0600 files owned by the caller
@@ -70,32 +70,27 @@ enum EditSession {
             login.finish()
         }
         SystemLog.success()
-        return run(paths, target: target.credentials, editor: editor, environment: environment)
+        return try run(paths, target: target.credentials, editor: editor, environment: environment)
     }
 
-    /// The session (the three steps above); returns the exit status.
-    static func run(_ paths: [EditPath], target: Identity, editor: EditorCommand, environment: [[UInt8]]) -> Int32 {
+    /// The session (the three steps above); returns the exit status. What
+    /// stops it before anything is written back is thrown, for runas to
+    /// refuse once.
+    static func run(
+        _ paths: [EditPath], target: Identity, editor: EditorCommand, environment: [[UInt8]]
+    ) throws(Failure) -> Int32 {
         let caller = Identity.caller()
         let callerIsRoot = caller.uid == 0
         // The caller's file size limit stays: a copy or a file beyond it is
         // not written (EFBIG, told), instead of runas being killed mid-write.
         runas_edit_ignore_file_size_signal()
         var items: [Item] = []
-        do throws(Failure) {
-            for path in paths {
-                let chain = try openChecked(path, target: target, callerIsRoot: callerIsRoot)
-                let read = try ActingIdentity.acting(as: target) { () throws(Failure) in try EditFiles.read(path, in: chain) }
-                items.append(Item(path: path, original: read?.0, fingerprint: read?.1))
-            }
-        } catch {
-            return refuse(error)
+        for path in paths {
+            let chain = try openChecked(path, target: target, callerIsRoot: callerIsRoot)
+            let read = try ActingIdentity.acting(as: target) { () throws(Failure) in try EditFiles.read(path, in: chain) }
+            items.append(Item(path: path, original: read?.0, fingerprint: read?.1))
         }
-        let directory: [UInt8]
-        do throws(Failure) {
-            directory = try ActingIdentity.acting(as: caller) { () throws(Failure) in try makeCopies(&items) }
-        } catch {
-            return refuse(error)
-        }
+        let directory = try ActingIdentity.acting(as: caller) { () throws(Failure) in try makeCopies(&items) }
         func copyPath(_ item: Item) -> [UInt8] { directory + [UInt8(ascii: "/")] + item.copyName }
 
         // 2. The editor, as the caller.
@@ -107,7 +102,7 @@ enum EditSession {
                 for item in items { remove(copyPath(item)) }
                 remove(directory, isDirectory: true)
             }
-            return refuse(error)
+            throw error
         }
 
         // 3. Back into the real files.
@@ -221,15 +216,15 @@ enum EditSession {
             used.append(name)
             items[i].copyName = name
             let path = directory + [UInt8(ascii: "/")] + name
-            let fd = EditFiles.open(path, in: AT_FDCWD, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0o600)
-            guard fd >= 0 else {
-                let error = Errno.current
+            let file: FileDescriptor
+            do throws(Errno) {
+                file = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, permissions: 0o600)
+            } catch {
                 for made in used.dropLast() { remove(directory + [UInt8(ascii: "/")] + made) }
                 remove(directory, isDirectory: true)
                 throw Failure("cannot make the copy \(visible(path)): \(error.description)")
             }
-            let file = FileDescriptor(owning: fd)
-            _ = fchmod(fd, 0o600)
+            _ = fchmod(file.rawValue, 0o600)
             do throws(Errno) {
                 try WriteBack.writeAll(file, items[i].original ?? [], from: 0)
             } catch {
@@ -243,13 +238,11 @@ enum EditSession {
 
     /// The edited copy, read as the caller; nil if the editor removed it.
     static func readCopy(_ path: [UInt8]) throws(Failure) -> [UInt8]? {
-        let fd = EditFiles.open(path, in: AT_FDCWD, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
-        if fd < 0 {
-            let error = Errno.current
+        let file: FileDescriptor
+        do throws(Errno) { file = try FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY) } catch {
             if error == .noSuchFile { return nil }
             throw Failure("cannot read your copy \(visible(path)): \(error.description)")
         }
-        let file = FileDescriptor(owning: fd)
         let p = try EditPath(path, cwd: [])
         _ = try EditFiles.fileKind(file, p)
         guard let data = try EditFiles.readAll(file, p) else {

@@ -30,20 +30,21 @@ enum WriteBack {
         guard let original else { return create(data, p, chain) }
         // Looked at first without opening it for writing (a device swapped
         // in must not be opened), then opened and checked to be that file.
-        let probe = EditFiles.open(p.name, in: chain.parent, O_PATH | O_NOFOLLOW)
-        guard probe >= 0 else { return .notWritten(Errno.current.description) }
-        let probed = FileDescriptor(owning: probe)
+        let probed: FileDescriptor
+        do throws(Errno) { probed = try FileDescriptor.open(p.name, in: chain.parent.descriptor, O_PATH | O_NOFOLLOW) } catch {
+            return .notWritten(error.description)
+        }
         let looked = try? probed.status()
         guard let seen = looked, Fingerprint(seen) == original else {
             return .notWritten(looked?.type == libc_s_iflnk ? "it became a symbolic link while you edited it"
                                                            : "it changed while you edited it")
         }
-        let fd = EditFiles.open(p.name, in: chain.parent, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else {
-            let error = Errno.current
+        let file: FileDescriptor
+        do throws(Errno) {
+            file = try FileDescriptor.open(p.name, in: chain.parent.descriptor, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+        } catch {
             return .notWritten(error.rawValue == ELOOP ? "it became a symbolic link while you edited it" : error.description)
         }
-        let file = FileDescriptor(owning: fd)
         guard let st = try? file.status(), st.isRegularFile, Fingerprint(st) == original, Fingerprint(seen) == original else {
             return .notWritten("it changed while you edited it")
         }
@@ -55,17 +56,18 @@ enum WriteBack {
         let mask = umask(0o022)
         umask(mask | 0o022)
         defer { umask(mask) }
-        let fd = EditFiles.open(p.name, in: chain.parent, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0o666)
-        guard fd >= 0 else {
-            let error = Errno.current
+        let file: FileDescriptor
+        do throws(Errno) {
+            file = try FileDescriptor.open(p.name, in: chain.parent.descriptor, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
+                                           permissions: 0o666)
+        } catch {
             return .notWritten(error == .exists ? "it was created while you edited it" : error.description)
         }
-        let file = FileDescriptor(owning: fd)
         let outcome = overwrite(file, with: data, oldSize: 0)
         if outcome != .written {
             let cName = p.name + [0]
             _ = cName.withUnsafeBufferPointer {
-                unlinkat(chain.parent, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), 0)
+                unlinkat(chain.parent.descriptor.rawValue, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), 0)
             }
             if case .damaged(let why) = outcome { return .notWritten(why) }
         }
