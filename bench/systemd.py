@@ -31,9 +31,12 @@ from support.container import Container  # noqa: E402  (PYTHONPATH: Tests, bench
 from systemd_setup import CALLER, PASSWORD_FILE, prepare, use_backend  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-RUNS_DIRECT = 30          # hyperfine runs per command and round: no service manager
-RUNS_MANAGER = 15         # through systemd-run or run0 (~40 ms each)
-RUNS_PASSWORD = 8         # -S (a yescrypt check each)
+# hyperfine runs per command and round: few, so that the rounds (not the
+# runs inside one) carry the samples, and a burst of other load lands on
+# every command alike.
+RUNS_DIRECT = 10          # no service manager
+RUNS_MANAGER = 5          # through systemd-run or run0 (~40 ms each)
+RUNS_PASSWORD = 4         # -S (a yescrypt check each)
 
 NOBODY = "65534"
 # The options the systemd-run and run0 backends pass (Plugins/), for the
@@ -78,7 +81,7 @@ def rotated(items, r):
 
 
 def hyperfine(c, commands, runs, user):
-    argv = ["hyperfine", "--style", "none", "--runs", str(runs), "--warmup", "2", "--export-json", EXPORT]
+    argv = ["hyperfine", "--style", "none", "--runs", str(runs), "--warmup", "1", "--export-json", EXPORT]
     argv += ["--shell", "sh"] if user else ["-N"]
     for name, command in commands:
         argv += ["-n", name, command]
