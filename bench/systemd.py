@@ -141,38 +141,38 @@ def versions(c):
     def first_line(argv):
         r = c.run(argv)
         return r.out.splitlines()[0] if r.rc == 0 and r.out else "?"
-    packages = dict(line.split("\t") for line in first_line(
-        ["sh", "-c", "dpkg-query -W -f '${Package}\\t${Version}\\n' sudo sudo-rs opendoas hyperfine systemd "
-                     "util-linux | paste -sd '|'"]).split("|"))
+    packages = c.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\n", "sudo", "sudo-rs", "opendoas",
+                      "hyperfine", "systemd", "util-linux"]).out.splitlines()
     commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
                             capture_output=True, text=True).stdout.strip() or "?"
     return ("runas at %s (shadow core: scopex, systemd-run and run0 backends; PAM core: scopex). "
-            "Debian 13 packages: %s; %s." % (
-                commit, ", ".join("%s %s" % kv for kv in packages.items()), first_line(["uname", "-sr"])))
+            "Debian 13 packages: %s; %s." % (commit, ", ".join(packages), first_line(["uname", "-sr"])))
+
+
+def names(key):
+    return next([name for name, _ in commands] for k, _, _, commands in GROUPS if k == key)
 
 
 def report(times, rss, c):
     med = statistics.median
-    floor = med(times["setpriv"])
     rows = []
 
-    def section(title, table, names, ref, unit_floor):
-        for name in names:
+    def section(title, table, keys, ref, against_setpriv=True):
+        for name in keys:
             xs = table[name]
             rows.append("| %s | %s | %.2f | %.2f | %.2f | %s | %.2f |" % (
                 title, name, med(xs), min(xs), max(xs),
-                "%.2f" % (med(xs) / med(table["setpriv"])) if unit_floor else "–", med(xs) / med(table[ref])))
+                "%.2f" % (med(xs) / med(table["setpriv"])) if against_setpriv else "–", med(xs) / med(table[ref])))
             title = ""
 
-    direct = [n for n, _ in GROUPS[0][3]]
-    managers = [n for g in GROUPS[1:3] for n, _ in g[3]]
-    password = [n for n, _ in GROUPS[3][3]]
-    section("1. root → nobody, ms", times, direct, "runas (scopex)", True)
-    section("2. root → nobody, through systemd-run, ms", times, managers[:2], managers[0], True)
-    section("2. root → nobody, through run0, ms", times, managers[2:], managers[2], True)
-    section("3. wheel → root, -S, yescrypt, ms", times, password, password[0], False)
-    section("4. peak RSS, root → nobody, MB", rss, direct + managers, "runas (scopex)", True)
-    section("4. peak RSS, wheel → root, -S, MB", rss, password, password[0], False)
+    direct, password = names("direct"), names("password")
+    systemd_run, run0 = names("systemd-run"), names("run0")
+    section("1. root → nobody, ms", times, direct, "runas (scopex)")
+    section("2. root → nobody, through systemd-run, ms", times, systemd_run, systemd_run[0])
+    section("2. root → nobody, through run0, ms", times, run0, run0[0])
+    section("3. wheel → root, -S, yescrypt, ms", times, password, password[0], against_setpriv=False)
+    section("4. peak RSS, root → nobody, MB", rss, direct + systemd_run + run0, "runas (scopex)")
+    section("4. peak RSS, wheel → root, -S, MB", rss, password, password[0], against_setpriv=False)
     print("| case | command | median | min | max | × setpriv | × ref |")
     print("|---|---|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
@@ -182,9 +182,9 @@ def report(times, rss, c):
           "(case 1), %d (case 2), %d (case 3), 1 (case 4)." % (
               time.strftime("%Y-%m-%d"), machine(), host_os(), ROUNDS, RUNS_DIRECT, RUNS_MANAGER, RUNS_PASSWORD))
     print(versions(c))
+    ratio = lambda a, b: med(times[a]) / med(times[b])  # noqa: E731
     print("runas's own overhead: %.2f × bare systemd-run, %.2f × bare run0; runas (scopex) %.2f × setpriv." % (
-        med(times[managers[1]]) / med(times[managers[0]]), med(times[managers[3]]) / med(times[managers[2]]),
-        med(times["runas (scopex)"]) / floor))
+        ratio(systemd_run[1], systemd_run[0]), ratio(run0[1], run0[0]), ratio("runas (scopex)", "setpriv")))
 
 
 def host_os():
