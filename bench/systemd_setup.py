@@ -25,7 +25,8 @@ BACKENDS = ("scopex", "systemd-run", "run0")
 def must(c, argv, **kw):
     r = c.run(argv, timeout=600, **kw)
     if r.rc != 0:
-        raise SystemExit("bench: %s failed in the container (exit %d):\n%s%s" % (argv, r.rc, r.out[-2000:], r.err[-2000:]))
+        raise SystemExit("bench: %s failed in the container (exit %d):\n%s%s"
+                         % (argv, r.rc, r.out[-2000:], r.err[-2000:]))
     return r.out
 
 
