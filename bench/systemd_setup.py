@@ -37,7 +37,12 @@ def install_peers(c, work):
     before = set(os.listdir(c.path(archives)))
     for deb in os.listdir(cache):
         c.put(os.path.join(cache, deb), os.path.join(archives, deb))
-    must(c, ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + PEERS)
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + PEERS
+    if c.run(install, timeout=600).rc != 0:
+        # The root's package lists date from its debootstrap; the archive
+        # may have moved on since.
+        must(c, ["apt-get", "update", "-q"])
+        must(c, install)
     for deb in set(os.listdir(c.path(archives))) - before:
         if deb.endswith(".deb") and not os.path.exists(os.path.join(cache, deb)):
             shutil.copyfile(os.path.join(c.path(archives), deb), os.path.join(cache, deb))
