@@ -8,7 +8,6 @@ prints the Markdown table with the targets of README.md checked.
 """
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -22,24 +21,13 @@ os.environ["RUNAS_TEST_STAGE"] = os.path.join(WORK, "stage")
 from support.accounts import SHA512, WHEEL_GID, wheel_member  # noqa: E402  (PYTHONPATH: Tests, bench/run.sh)
 from support.paths import stage_dir, support_file  # noqa: E402
 from support.sandbox import Sandbox  # noqa: E402
+from peer_config import DOAS_CONF, RUNAS_PAM_SERVICE, SUDOERS, machine  # noqa: E402  (bench/ is sys.path[0])
 
 # The two callers: a yescrypt and a SHA-512 hash.
 ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 BOB = wheel_member("bob", 2002, "b0b's\tpass word", hash=SHA512)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-
-# Debian's default sudoers, plus the wheel group and no credential cache
-# (runas has none: every run of case 2 must check the password).
-SUDOERS = """Defaults env_reset
-Defaults mail_badpass
-Defaults secure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-Defaults use_pty
-Defaults timestamp_timeout=0
-root ALL=(ALL:ALL) ALL
-%wheel ALL=(ALL:ALL) ALL
-"""
-DOAS_CONF = "permit nopass root\npermit :wheel\n"
 
 
 def prepare(box):
@@ -56,8 +44,7 @@ def prepare(box):
         shutil.copy(os.path.join(peers, "etc", "pam.d", service), os.path.join(box.dir, "etc", "pam.d"))
     # runas's PAM service as install.sh writes it on Debian.
     with open(os.path.join(box.dir, "etc", "pam.d", "runas"), "w") as f:
-        f.write("@include common-auth\n@include common-account\n@include common-password\n"
-                "@include common-session-noninteractive\n")
+        f.write(RUNAS_PAM_SERVICE)
     pam_core = os.path.join(box.dir, "usr-local", "bin", "runas-pam")
     shutil.copyfile(os.path.join(stage_dir("pam"), "usr/local/bin/runas"), pam_core)
     os.chown(pam_core, 0, WHEEL_GID)
@@ -88,16 +75,6 @@ def version(argv):
         return out.splitlines()[0] if out else "?"
     except OSError:
         return "?"
-
-
-def machine():
-    model = "?"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return "%s, %d CPUs, Linux %s" % (model, os.cpu_count(), platform.release())
 
 
 def report(data):
