@@ -100,16 +100,21 @@ private func parse(_ words: [String]) throws -> Options {
         }
     }
 
-    /// -B only rings the bell: it goes with every mode that may prompt
-    /// and with the password sources that have no terminal prompt.
+    /// -B only rings the bell: it goes with every mode that may prompt,
+    /// and with -A (no effect, as in sudo), but not with -S (as sudo-rs:
+    /// that prompt goes to stderr, and no terminal rings).
     @Test func bellSpellings() throws {
         #expect(try parse(["-B", "x"]).bell)
         #expect(try parse(["--bell", "x"]).bell)
-        #expect(try parse(["-BnS", "x"]).bell)
+        #expect(try parse(["-Bn", "x"]).bell)
         #expect(try parse(["-B", "-e", "/etc/motd"]).bell)
         #expect(try parse(["-A", "-B", "x"]).bell)
         #expect(!(try parse(["x"]).bell))
         #expect(throws: Failure("option --bell takes no value (see 'runas --help')")) { try parse(["--bell=1", "x"]) }
+        #expect(throws: Failure("-B and -S cannot be used together (see 'runas --help')")) { try parse(["-BS", "x"]) }
+        #expect(throws: Failure("-B and -S cannot be used together (see 'runas --help')")) {
+            try parse(["--stdin", "--bell", "x"])
+        }
     }
 
     @Test func commandBytesPassedVerbatim() throws {

@@ -14,7 +14,7 @@ import SystemEdge
 
 public enum PasswordSource: Sendable, Equatable {
     /// `bell`: -B, the bell rings before each prompt (on the terminal only:
-    /// with -S the prompt goes to stderr, with -A to a helper).
+    /// -A's helper shows its own, and -B with -S is refused).
     case terminal(bell: Bool)
     case standardInput
     /// -A: the helper's absolute path, run as the caller with this environment.

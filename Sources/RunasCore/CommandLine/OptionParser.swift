@@ -271,6 +271,8 @@ public enum OptionParser {
         try refuseTogether(.shell, .login)
         try refuseTogether(.login, .chdir, " (-i runs in the target's home)")
         try refuseTogether(.askpass, .stdin)
+        // As sudo-rs: with -S the prompt goes to stderr, no terminal rings.
+        try refuseTogether(.bell, .stdin)
         // sudo: -K stands alone.
         if seen.gave(.removeTimestamp) {
             if hasCommand { throw refuse("-K takes no command") }

@@ -25,6 +25,7 @@ class UsageErrorTests(SandboxTest):
         (["-s", "-i"], "-s and -i cannot be used together"),
         (["-i", "-D", "/tmp"], "-i and -D cannot be used together (-i runs in the target's home)"),
         (["-A", "-S", "id"], "-A and -S cannot be used together"),
+        (["-B", "-S", "id"], "-B and -S cannot be used together"),
         (["-h", "id"], "-h takes no command"),
         (["--version", "id"], "--version takes no command"),
         (["--check", "id"], "--check takes no command"),
