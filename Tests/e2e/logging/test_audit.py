@@ -11,10 +11,12 @@ its own duration and off again afterwards, the one piece of kernel state a
 test touches. Each run carries a word of its own, so records of other
 tests' runs are told apart.
 """
+import errno
 import os
 import select
 import socket
 import struct
+import threading
 import time
 import unittest
 import uuid
@@ -28,6 +30,7 @@ ALICE = wheel_member("alice", 2001, "correct horse battery", groups=("users",))
 NETLINK_AUDIT = 9
 AUDIT_GET, AUDIT_SET = 1000, 1001
 AUDIT_NLGRP_READLOG = 1
+SO_RCVBUFFORCE = 33
 USER_AUTH, USER_ERR, USER_CMD = 1100, 1109, 1123
 
 
@@ -43,7 +46,10 @@ def decoded(value):
 
 class KernelAudit:
     """The kernel's audit records, from the multicast group; audit switched
-    on for as long as this is open if it was off."""
+    on for as long as this is open if it was off. A thread reads them all
+    as they come, into a large buffer: with audit on, every runas run of
+    the tests beside this one sends records too, and a multicast reader
+    that falls behind loses records (ENOBUFS)."""
 
     def __init__(self):
         self.control = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_AUDIT)
@@ -52,8 +58,28 @@ class KernelAudit:
         if self.was_enabled == 0:
             self.set_enabled(1)
         self.records = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_AUDIT)
+        self.records.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 32 << 20)
         self.records.bind((0, AUDIT_NLGRP_READLOG))
-        self.seen = []
+        self.seen, self.lost, self.lock = [], 0, threading.Lock()
+        self.stopping = False
+        self.reader = threading.Thread(target=self.read_all, daemon=True)
+        self.reader.start()
+
+    def read_all(self):
+        while not self.stopping:
+            ready, _, _ = select.select([self.records], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                data = self.records.recv(65536)
+            except OSError as e:
+                if e.errno == errno.ENOBUFS:   # said once; reading goes on
+                    self.lost += 1
+                    continue
+                raise
+            kind = struct.unpack("=H", data[4:6])[0]
+            with self.lock:
+                self.seen.append((kind, data[16:].decode(errors="replace").rstrip("\0")))
 
     def request(self, kind, payload=b""):
         self.control.send(struct.pack("=IHHII", 16 + len(payload), kind, 1 | 4, 1, 0) + payload)
@@ -72,6 +98,8 @@ class KernelAudit:
             raise OSError(-error, "AUDIT_SET enabled=%d: %s" % (value, os.strerror(-error)))
 
     def close(self):
+        self.stopping = True
+        self.reader.join()
         self.records.close()
         if self.was_enabled == 0:
             self.set_enabled(0)
@@ -80,18 +108,17 @@ class KernelAudit:
     def wait_for(self, word, types, timeout=10):
         """The records of `types` whose command holds `word`, once at
         least one arrived and nothing more came for a moment."""
-        found, deadline, quiet_since = [], time.monotonic() + timeout, None
+        found, deadline, settled = [], time.monotonic() + timeout, None
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.records], [], [], 0.2)
-            if ready:
-                data = self.records.recv(65536)
-                kind = struct.unpack("=H", data[4:6])[0]
-                self.seen.append((kind, data[16:].decode(errors="replace").rstrip("\0")))
-            found = [(k, r) for k, r in self.seen if k in types and word in parse(r).get("cmd", "")]
-            if found and not ready:
-                quiet_since = quiet_since or time.monotonic()
-                if time.monotonic() - quiet_since > 0.5:
-                    break
+            with self.lock:
+                now = [(k, r) for k, r in self.seen if k in types and word in parse(r).get("cmd", "")]
+            if now != found:
+                found, settled = now, time.monotonic()
+            elif found and time.monotonic() - settled > 0.5:
+                break
+            time.sleep(0.05)
+        if self.lost:
+            print("test_audit: the kernel dropped records for this reader %d time(s)" % self.lost)
         return [(kind, parse(record)) for kind, record in found]
 
 
