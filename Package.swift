@@ -88,9 +88,12 @@ let package = Package(
         .target(name: "CRunasBuildConfig", cSettings: hardenedC),
         // The backend ABI: one public C header, shared by core and backends.
         .target(name: "CRunasBackendABI", cSettings: hardenedC),
+        // Starting a program: the one child routine and its {step, errno}
+        // report, for the core and the backends.
+        .target(name: "CRunasSpawn", dependencies: ["CRunasLibc"], cSettings: hardenedC),
         // C pieces of the core: start-up hardening, syslog, prompt signals,
         // the askpass spawn, try records, reading a backend's record.
-        .target(name: "CRunasSupport", dependencies: ["CRunasLibc", "CRunasBackendABI"], cSettings: hardenedC),
+        .target(name: "CRunasSupport", dependencies: ["CRunasLibc", "CRunasBackendABI", "CRunasSpawn"], cSettings: hardenedC),
         // How runas shows bytes it did not write (escapes), for core and backends.
         .target(name: "CRunasVisible", cSettings: hardenedC),
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
