@@ -83,7 +83,7 @@ let package = Package(
         // The one libc edge (headers and inline helpers), for core and backends.
         .target(name: "CRunasLibc", cSettings: hardenedC),
         // The typed Swift layer over it: descriptors, errno, wait status.
-        .target(name: "SystemEdge", dependencies: ["CRunasLibc"], swiftSettings: embedded),
+        .target(name: "SystemEdge", dependencies: ["CRunasLibc", "CRunasSpawn"], swiftSettings: embedded),
         // Every build-time constant (paths, safe PATH, versions), defined once.
         .target(name: "CRunasBuildConfig", cSettings: hardenedC),
         // The backend ABI: one public C header, shared by core and backends.
@@ -119,7 +119,7 @@ let package = Package(
 
         // Backends (Embedded Swift shared objects). What all of them use:
         // plain C helpers, and the Swift side of the ABI and of messages.
-        .target(name: "BackendPOSIX", dependencies: ["CRunasLibc", "CRunasBackendABI"], path: "Plugins/BackendPOSIX", cSettings: hardenedC),
+        .target(name: "BackendPOSIX", dependencies: ["CRunasLibc", "CRunasBackendABI", "CRunasSpawn"], path: "Plugins/BackendPOSIX", cSettings: hardenedC),
         .target(name: "BackendKit", dependencies: ["BackendPOSIX", "SystemEdge", "CRunasVisible", "CRunasBuildConfig"],
                 path: "Plugins/BackendKit", swiftSettings: embedded),
         // scopex's own C half: signal relay, job control, pseudo-terminal.
