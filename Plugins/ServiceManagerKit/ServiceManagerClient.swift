@@ -220,10 +220,3 @@ struct UnitSignalForwarder {
         line.bytes.withUnsafeBytes { backend_write_quietly(2, $0.baseAddress!, $0.count) }
     }
 }
-
-/// A CStringList's array as the spawn plan takes it (`const char *const *`).
-private func constList(
-    _ list: UnsafePointer<UnsafeMutablePointer<CChar>?>
-) -> UnsafePointer<UnsafePointer<CChar>?> {
-    UnsafeRawPointer(list).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
-}
