@@ -83,14 +83,17 @@ let package = Package(
         // The one libc edge (headers and inline helpers), for core and backends.
         .target(name: "CRunasLibc", cSettings: hardenedC),
         // The typed Swift layer over it: descriptors, errno, wait status.
-        .target(name: "SystemEdge", dependencies: ["CRunasLibc"], swiftSettings: embedded),
+        .target(name: "SystemEdge", dependencies: ["CRunasLibc", "CRunasSpawn"], swiftSettings: embedded),
         // Every build-time constant (paths, safe PATH, versions), defined once.
         .target(name: "CRunasBuildConfig", cSettings: hardenedC),
         // The backend ABI: one public C header, shared by core and backends.
         .target(name: "CRunasBackendABI", cSettings: hardenedC),
+        // Starting a program: the one child routine and its {step, errno}
+        // report, for the core and the backends.
+        .target(name: "CRunasSpawn", dependencies: ["CRunasLibc"], cSettings: hardenedC),
         // C pieces of the core: start-up hardening, syslog, prompt signals,
         // the askpass spawn, try records, reading a backend's record.
-        .target(name: "CRunasSupport", dependencies: ["CRunasLibc", "CRunasBackendABI"], cSettings: hardenedC),
+        .target(name: "CRunasSupport", dependencies: ["CRunasLibc", "CRunasBackendABI", "CRunasSpawn"], cSettings: hardenedC),
         // How runas shows bytes it did not write (escapes), for core and backends.
         .target(name: "CRunasVisible", cSettings: hardenedC),
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
@@ -116,7 +119,7 @@ let package = Package(
 
         // Backends (Embedded Swift shared objects). What all of them use:
         // plain C helpers, and the Swift side of the ABI and of messages.
-        .target(name: "BackendPOSIX", dependencies: ["CRunasLibc", "CRunasBackendABI"], path: "Plugins/BackendPOSIX", cSettings: hardenedC),
+        .target(name: "BackendPOSIX", dependencies: ["CRunasLibc", "CRunasBackendABI", "CRunasSpawn"], path: "Plugins/BackendPOSIX", cSettings: hardenedC),
         .target(name: "BackendKit", dependencies: ["BackendPOSIX", "SystemEdge", "CRunasVisible", "CRunasBuildConfig"],
                 path: "Plugins/BackendKit", swiftSettings: embedded),
         // scopex's own C half: signal relay, job control, pseudo-terminal.

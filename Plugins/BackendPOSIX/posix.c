@@ -1,10 +1,8 @@
 /* posix.c: the plain helpers every backend may use (backend_posix.h):
- * closing descriptors, checking ids, a clean signal state, quiet writes.
+ * error messages, the clock, quiet writes, signal names, random bits.
  * No state, and nothing here calls into another file. */
 #define _GNU_SOURCE
 #include <sys/random.h>
-#include <sys/time.h>
-#include <sys/syscall.h>
 #include <stdio.h>
 #include "backend_posix.h"
 
@@ -18,78 +16,6 @@ void backend_set_error_message(runas_error *error, const uint8_t *line, size_t l
     if ((size_t)n >= sizeof error->message) n = (int)sizeof error->message - 1;
     for (int i = 0; i < n; i++)
         if (error->message[i] == '\n' || error->message[i] == '\r') error->message[i] = ' ';
-}
-
-void backend_close_from(int lowfd) {
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, (unsigned)lowfd, ~0u, 0) == 0)
-        return;
-#endif
-    long max = sysconf(_SC_OPEN_MAX);
-    if (max < 0 || max > 1048576)
-        max = 1048576;
-    for (long fd = lowfd; fd < max; fd++)
-        close((int)fd);
-}
-
-static void close_between(int lo, int hi) {
-    if (lo > hi)
-        return;
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, (unsigned)lo, (unsigned)hi, 0) == 0)
-        return;
-#endif
-    long max = sysconf(_SC_OPEN_MAX);
-    if (max < 0 || max > 1048576)
-        max = 1048576;
-    for (long fd = lo; fd <= hi && fd < max; fd++)
-        close((int)fd);
-}
-
-void backend_close_all_above_stdio_except(int keep) {
-    backend_close_above_stdio_keeping(NULL, 0, keep);
-}
-
-void backend_close_above_stdio_keeping(const int32_t *keep, size_t nkeep, int also) {
-    /* Close the gaps below each kept descriptor, in ascending order, then
-     * everything above the highest. (No allocation: safe after fork.) */
-    int low = 3;
-    for (;;) {
-        int next = also >= low ? also : -1;   /* the lowest kept one >= low */
-        for (size_t i = 0; i < nkeep; i++)
-            if (keep[i] >= low && (next < 0 || keep[i] < next))
-                next = keep[i];
-        if (next < 0) {
-            backend_close_from(low);
-            return;
-        }
-        close_between(low, next - 1);
-        low = next + 1;
-    }
-}
-
-int backend_ids_are(uid_t uid, gid_t gid) {
-    uid_t r, e, s;
-    gid_t rg, eg, sg;
-    if (getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0)
-        return 0;
-    return r == uid && e == uid && s == uid && rg == gid && eg == gid && sg == gid;
-}
-
-void backend_default_dispositions(void) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++)
-        (void)sigaction(sig, &sa, NULL);   /* fails for KILL/STOP: fine */
-}
-
-void backend_reset_signals(void) {
-    backend_default_dispositions();
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 int64_t backend_monotonic_ms(void) {
@@ -140,25 +66,3 @@ uint32_t backend_random32(void) {
     }
     return value;
 }
-
-int backend_null_stdio(void) {
-    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    for (int i = 0; i < 3; i++)
-        if (dup2(fd, i) < 0)
-            return -1;
-    if (fd > 2)
-        close(fd);
-    return 0;
-}
-
-void backend_clear_timers(void) {
-    struct itimerval zero;
-    memset(&zero, 0, sizeof zero);
-    (void)setitimer(ITIMER_REAL, &zero, NULL);
-    (void)setitimer(ITIMER_VIRTUAL, &zero, NULL);
-    (void)setitimer(ITIMER_PROF, &zero, NULL);
-}
-
-void backend_stay_undumpable(void) { (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }

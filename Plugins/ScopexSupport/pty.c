@@ -8,8 +8,8 @@
  *
  *   before fork   backend_pty_open()    master, slave, the caller's tty
  *   in the child  backend_pty_attach()  new session, slave as controlling
- *                                       terminal and as the tty std fds;
- *                                       forks the command, stays as monitor
+ *                 (the spawn plan's     terminal and as the tty std fds;
+ *                 prepare step)         forks the command, stays as monitor
  *   in runas      backend_pty_run()     raw mode, copy both ways, window
  *                                       size, stops, wait; terminal back
  *
@@ -111,7 +111,8 @@ static void monitor(pid_t command, int stops_fd) {
     }
 }
 
-int backend_pty_attach(const backend_pty *p) {
+int backend_pty_attach(const void *pty) {
+    const backend_pty *p = pty;
     if (setsid() < 0)
         return -1;
     if (ioctl(p->slave, TIOCSCTTY, 0) != 0)
@@ -139,7 +140,7 @@ int backend_pty_attach(const backend_pty *p) {
     setpgid(command, command);
     (void)tcsetpgrp(p->slave, command);
     /* Only the stops pipe stays open; no terminal, no descriptor of runas's. */
-    backend_close_all_above_stdio_except(p->stops[1]);
+    runas_close_above_stdio_keeping(NULL, 0, p->stops[1]);
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; fd++)
         if (null >= 0 && null != fd)

@@ -10,6 +10,7 @@
 import BackendKit
 import BackendPOSIX
 import CRunasBuildConfig
+import CRunasSpawn
 import SystemEdge
 import UnitSignals
 
@@ -50,18 +51,26 @@ public func runServiceManagerClient(
     var saved = sigset_t()
     backend_unit_signals_block(&saved)
     defer { backend_unit_signals_restore(&saved) }
+    // The client ignores the signals runas passes on (it must live until
+    // the unit ends) and gets runas's mask of before; it keeps the other
+    // dispositions and every descriptor, as runas has them.
+    var ignoredCount = 0
+    let ignored = backend_unit_signals_ignored_by_children(&ignoredCount)
     let client: pid_t = arguments.withTerminated { argv in
         environment.withTerminated { envp in
-            let pid = fork()
-            if pid == 0 {
-                reports.enterChild()
-                backend_unit_client_signals(&saved)
-                if background { _ = setsid() }
-                _ = execve(program, argv, envp)
-                reports.send(.init(step: 0, errno: libc_errno()))
-                _exit(127)
+            withUnsafePointer(to: &saved) { mask in
+                var plan = runas_spawn_plan()
+                plan.path = program
+                plan.argv = constList(argv)
+                plan.envp = constList(envp)
+                plan.keep_dispositions = 1
+                plan.ignored = ignored
+                plan.nignored = ignoredCount
+                plan.mask = mask
+                plan.new_session = background ? 1 : 0
+                plan.keep_descriptors = 1
+                return runas_spawn_fork(&plan, reports.readEnd, reports.writeEnd)
             }
-            return pid
         }
     }
     if client < 0 {
@@ -72,7 +81,7 @@ public func runServiceManagerClient(
     var status: Int32 = 0
     if let report = reports.receive() {
         _ = try? WaitStatus.wait(for: client)
-        return reportFailure(error, .systemError, errno: report.errno, "cannot run", detail: program)
+        return reportFailure(error, .systemError, errno: report.error, "cannot run", detail: program)
     }
     if background {
         waitStatus?.pointee = 0
@@ -178,17 +187,21 @@ struct UnitSignalForwarder {
         args.append(unit)
         var environment = CStringList()
         environment.append(fixedPath)
+        // Every other signal at its default, the unit's ignored, nothing
+        // blocked (see unit_signals.h); /dev/null as stdin, stdout and
+        // stderr, and nothing else open. No report: it ends with 127.
+        var ignoredCount = 0
+        let ignored = backend_unit_signals_ignored_by_children(&ignoredCount)
         let pid: pid_t = args.withTerminated { argv in
             environment.withTerminated { envp in
-                let pid = fork()
-                if pid == 0 {
-                    backend_unit_helper_signals()
-                    if backend_null_stdio() != 0 { _exit(127) }
-                    backend_close_from(3)
-                    _ = execve(program, argv, envp)
-                    _exit(127)
-                }
-                return pid
+                var plan = runas_spawn_plan()
+                plan.path = program
+                plan.argv = constList(argv)
+                plan.envp = constList(envp)
+                plan.ignored = ignored
+                plan.nignored = ignoredCount
+                plan.stdio_from = (RUNAS_SPAWN_DEV_NULL, RUNAS_SPAWN_DEV_NULL, RUNAS_SPAWN_DEV_NULL)
+                return runas_spawn_fork(&plan, -1, -1)
             }
         }
         args.deallocateAll()

@@ -7,6 +7,7 @@
 import BackendKit
 import BackendPOSIX
 import CRunasBuildConfig
+import CRunasSpawn
 
 /// execve(program, argv, [PATH=<safe path>, TERM=<the command's TERM>]).
 /// Returns only on failure, with the error filled in (and `arguments`
@@ -16,15 +17,34 @@ public func execServiceManager(
     request: UnsafePointer<runas_request>, error: UnsafeMutablePointer<runas_error>?
 ) -> Int32 {
     let environment = clientEnvironment(request)
-    arguments.withTerminated { argv in
+    // In place (runas_spawn.h): dispositions, mask and descriptors as they
+    // are; what changes is only that no interval timer of the caller's
+    // survives into the client.
+    var mask = sigset_t()
+    sigprocmask(SIG_SETMASK, nil, &mask)
+    let report = arguments.withTerminated { argv in
         environment.withTerminated { envp in
-            _ = execve(program, argv, envp)
+            withUnsafePointer(to: &mask) { mask in
+                var plan = runas_spawn_plan()
+                plan.path = program
+                plan.argv = constList(argv)
+                plan.envp = constList(envp)
+                plan.keep_dispositions = 1
+                plan.mask = mask
+                plan.keep_descriptors = 1
+                return runas_spawn_become(&plan, -1)
+            }
         }
     }
-    let err = libc_errno()
+    let err = report.error
     arguments.deallocateAll()
     environment.deallocateAll()
     return reportFailure(error, .systemError, errno: err, "cannot run", detail: program)
+}
+
+/// A CStringList's array as a spawn plan takes it (`const char *const *`).
+func constList(_ list: UnsafePointer<UnsafeMutablePointer<CChar>?>) -> UnsafePointer<UnsafePointer<CChar>?> {
+    UnsafeRawPointer(list).assumingMemoryBound(to: UnsafePointer<CChar>?.self)
 }
 
 /// The client program's own environment: a fixed PATH and the command's

@@ -47,28 +47,9 @@ void backend_unit_signals_restore(const sigset_t *saved) {
     sigprocmask(SIG_SETMASK, saved, NULL);
 }
 
-void backend_unit_client_signals(const sigset_t *saved) {
-    struct sigaction ign;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    for (size_t i = 0; i < N_UNIT_SIGNALS; i++)
-        sigaction(unit_signals[i], &ign, NULL);
-    sigprocmask(SIG_SETMASK, saved, NULL);
-}
-
-/* In the child that becomes systemctl (runas passing a signal on): every
- * other signal at its default, the unit's ignored, nothing blocked. The
- * child is in runas's process group, so a signal sent to the whole group
- * (kill -TERM -PGID, a terminal's Ctrl-C) reaches it too; had it died of
- * one after passing the previous signal on, runas would have sent that
- * signal to the unit a second time. (runas's mask blocks the unit's
- * signals until they are ignored: none acts in between.) */
-void backend_unit_helper_signals(void) {
-    backend_default_dispositions();
-    sigset_t none;
-    sigemptyset(&none);
-    backend_unit_client_signals(&none);
+const int *backend_unit_signals_ignored_by_children(size_t *count) {
+    *count = N_UNIT_SIGNALS;
+    return unit_signals;
 }
 
 int backend_unit_next_signal(int timeout_ms, int *from_kernel) {

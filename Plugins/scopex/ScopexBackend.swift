@@ -19,6 +19,7 @@
 import BackendKit
 import BackendPOSIX
 import CRunasBuildConfig
+import CRunasSpawn
 import ScopexSupport
 import SystemEdge
 
@@ -29,12 +30,6 @@ public func runasBackendV1() -> UnsafePointer<runas_backend> {
                           flags: RUNAS_BACKEND_WAITS_FOR_COMMAND.rawValue | RUNAS_BACKEND_CAN_BACKGROUND.rawValue
                               | RUNAS_BACKEND_CAN_PRESERVE_GROUPS.rawValue | RUNAS_BACKEND_KEEPS_DESCRIPTORS.rawValue,
                           run: scopexRun)
-}
-
-/// Which step of the child failed; sent to the parent with errno through a
-/// close-on-exec pipe (nothing arrives when execve succeeds).
-private enum ChildStep: Int32 {
-    case groups = 1, gid, uid, verify, chdir, exec, terminal
 }
 
 private func scopexRun(
@@ -49,11 +44,12 @@ private func scopexRun(
     if r.flags & RUNAS_REQUEST_BACKGROUND.rawValue != 0 {
         return startInBackground(request, waitStatus, error)
     }
+    let warnings = DirectoryWarnings(r)
+    defer { warnings.deallocate() }
     if !usePty && r.flags & RUNAS_REQUEST_MAY_EXEC_IN_PLACE.rawValue != 0 {
         // Returns only if something failed (the ids may be the target's by then).
-        backend_reset_signals()
-        let failed = becomeCommand(r, keeping: -1)
-        return childFailure(failed.step, errno: failed.errno, request, error)
+        var plan = commandPlan(r, warnings)
+        return childFailure(runas_spawn_become(&plan, -1), request, error)
     }
     var pty = backend_pty()
     if usePty && backend_pty_open(&pty, r.target.uid, r.target_gid) != 0 {
@@ -67,17 +63,21 @@ private func scopexRun(
         return reportFailure(error, .systemError, errno: failure.rawValue, "pipe")
     }
     backend_block_relayed_signals()
-    let pid = fork()
+    // New session on the command's own terminal (pty.c), before the ids change.
+    var plan = commandPlan(r, warnings)
+    let pid = withUnsafePointer(to: &pty) { terminal in
+        if usePty {
+            plan.prepare = backend_pty_attach
+            plan.prepare_context = UnsafeRawPointer(terminal)
+        }
+        return runas_spawn_fork(&plan, reports.readEnd, reports.writeEnd)
+    }
     if pid < 0 {
         let err = libc_errno()
         backend_unblock_relayed_signals()
         backend_pty_close(&pty)
         reports.closeBoth()
         return reportFailure(error, .systemError, errno: err, "fork")
-    }
-    if pid == 0 {
-        reports.enterChild()
-        runChild(r, pty: usePty ? pty : nil, reportTo: reports)
     }
     backend_relay_signals_to(pid, usePty ? 1 : 0)
     let report = reports.receive()
@@ -90,7 +90,7 @@ private func scopexRun(
         return reportFailure(error, .systemError, errno: waitErrno, "waitpid")
     }
     if let report {
-        return childFailure(ChildStep(rawValue: report.step) ?? .exec, errno: report.errno, request, error)
+        return childFailure(report, request, error)
     }
     waitStatus?.pointee = status
     return BackendStatus.ok.code
@@ -109,107 +109,96 @@ private func startInBackground(
     do throws(Errno) { reports = try ExecFailurePipe.make() } catch let failure {
         return reportFailure(error, .systemError, errno: failure.rawValue, "pipe")
     }
-    let pid = fork()
+    let warnings = DirectoryWarnings(r)
+    defer { warnings.deallocate() }
+    var plan = commandPlan(r, warnings)
+    plan.new_session = 1
+    let pid = runas_spawn_fork(&plan, reports.readEnd, reports.writeEnd)
     if pid < 0 {
         let err = libc_errno()
         reports.closeBoth()
         return reportFailure(error, .systemError, errno: err, "fork")
     }
-    if pid == 0 {
-        reports.enterChild()
-        backend_reset_signals()
-        _ = setsid()
-        let failed = becomeCommand(r, keeping: reports.writeEnd)
-        reports.send(.init(step: failed.step.rawValue, errno: failed.errno))
-        _exit(127)
-    }
     if let report = reports.receive() {
         _ = try? WaitStatus.wait(for: pid)
-        return childFailure(ChildStep(rawValue: report.step) ?? .exec, errno: report.errno, request, error)
+        return childFailure(report, request, error)
     }
     waitStatus?.pointee = 0
     return BackendStatus.ok.code
 }
 
+/// The error for a step of the command's plan that failed (runas_spawn.h).
 private func childFailure(
-    _ step: ChildStep, errno err: Int32, _ request: UnsafePointer<runas_request>,
+    _ report: runas_spawn_report, _ request: UnsafePointer<runas_request>,
     _ error: UnsafeMutablePointer<runas_error>?
 ) -> Int32 {
-    let r = request.pointee
-    switch step {
-    case .groups: return reportFailure(error, .credentialsFailed, errno: err, "setgroups")
-    case .gid: return reportFailure(error, .credentialsFailed, errno: err, "setresgid")
-    case .uid: return reportFailure(error, .credentialsFailed, errno: err, "setresuid")
-    case .verify: return reportFailure(error, .credentialsFailed, errno: 0, "user switch did not take effect")
-    case .chdir: return reportFailure(error, .credentialsFailed, errno: err, "cannot change directory to", detail: r.cwd)
-    case .exec: return reportFailure(error, .execFailed, errno: err, "cannot execute", detail: r.command_path)
-    case .terminal: return reportFailure(error, .systemError, errno: err, "cannot attach the pseudo-terminal")
+    let err = report.error
+    switch report.step {
+    case RUNAS_SPAWN_STEP_PREPARE: return reportFailure(error, .systemError, errno: err, "cannot attach the pseudo-terminal")
+    case RUNAS_SPAWN_STEP_GROUPS: return reportFailure(error, .credentialsFailed, errno: err, "setgroups")
+    case RUNAS_SPAWN_STEP_GID: return reportFailure(error, .credentialsFailed, errno: err, "setresgid")
+    case RUNAS_SPAWN_STEP_UID: return reportFailure(error, .credentialsFailed, errno: err, "setresuid")
+    case RUNAS_SPAWN_STEP_VERIFY: return reportFailure(error, .credentialsFailed, errno: 0, "user switch did not take effect")
+    case RUNAS_SPAWN_STEP_CHDIR:
+        return reportFailure(error, .credentialsFailed, errno: err, "cannot change directory to", detail: request.pointee.cwd)
+    default: return reportFailure(error, .execFailed, errno: err, "cannot execute", detail: request.pointee.command_path)
     }
 }
 
-/// The child of the fork model: never returns. A failure is reported to
-/// the parent through the pipe.
-private func runChild(_ r: runas_request, pty: backend_pty?, reportTo reports: ExecFailurePipe) -> Never {
-    backend_reset_signals()
-    // New session on the command's own terminal, before the ids change.
-    var failed = (step: ChildStep.terminal, errno: Int32(0))
-    if var pty, backend_pty_attach(&pty) != 0 {
-        failed.errno = libc_errno()
-    } else {
-        failed = becomeCommand(r, keeping: reports.writeEnd)
+/// How this process becomes the command (runas_spawn.h does it, in this
+/// process or in a child): a clean signal state, the target's groups, gid
+/// and uid, its working directory entered as the target, the umask, only
+/// stdin, stdout and stderr (and -C's descriptors) open, then execve.
+private func commandPlan(_ r: runas_request, _ warnings: DirectoryWarnings) -> runas_spawn_plan {
+    var plan = runas_spawn_plan()
+    plan.path = r.command_path
+    plan.argv = r.argv
+    plan.envp = r.envp
+    plan.set_ids = 1
+    plan.uid = r.target.uid
+    plan.gid = r.target_gid
+    plan.set_groups = 1
+    plan.groups = r.groups
+    plan.ngroups = r.ngroups
+    plan.cwd = r.cwd
+    // When -D's directory cannot be entered, that is the error; else the
+    // target's home, unless that is what just failed (-i), else /.
+    if r.flags & RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue == 0 {
+        plan.home = r.target.home
+        plan.home_warning = UnsafePointer(warnings.home)
+        plan.root_warning = UnsafePointer(warnings.root)
     }
-    reports.send(.init(step: failed.step.rawValue, errno: failed.errno))
-    _exit(127)
-}
-
-/// Turns this process (its signal state already clean) into the command:
-/// the target's ids, its working directory, the umask, only stdin, stdout
-/// and stderr (and `keep`) open, then execve. Returns only if a step
-/// failed: which, and its errno.
-private func becomeCommand(_ r: runas_request, keeping keep: Int32) -> (step: ChildStep, errno: Int32) {
-    func failure(_ step: ChildStep) -> (step: ChildStep, errno: Int32) { (step, step == .verify ? 0 : libc_errno()) }
-    if setgroups(r.ngroups, r.groups) != 0 { return failure(.groups) }
-    if setresgid(r.target_gid, r.target_gid, r.target_gid) != 0 { return failure(.gid) }
-    if setresuid(r.target.uid, r.target.uid, r.target.uid) != 0 { return failure(.uid) }
-    if backend_ids_are(r.target.uid, r.target_gid) == 0 { return failure(.verify) }
-    backend_stay_undumpable()
-
-    // Entered as the target, so the target's permissions decide.
-    if chdir(r.cwd) != 0 {
-        if r.flags & RUNAS_REQUEST_CHDIR_EXPLICIT.rawValue != 0 { return failure(.chdir) }
-        // The target's home, unless that is what just failed (-i), else /.
-        // (validatedRequest checked that neither pointer is NULL.)
-        let cwd = r.cwd!, home = r.target.home!
-        if strcmp(home, cwd) != 0 && chdir(home) == 0 {
-            warnCannotEnter(cwd, using: home)
-        } else {
-            _ = chdir("/")
-            warnCannotEnter(cwd, using: "/")
-        }
-    }
-
     // sudo's rule: the caller's umask, but never looser than 022.
-    umask(umask(0o022) | 0o022)
-
-    backend_clear_timers()
-    closelog()   // its socket is closed next; a failure is then logged on a fresh one
-    backend_close_above_stdio_keeping(r.keep_fds, r.nkeep_fds, keep)
-    _ = execve(r.command_path, mutableList(r.argv), mutableList(r.envp))
-    return failure(.exec)
+    plan.tighten_umask = 1
+    plan.keep = r.keep_fds
+    plan.nkeep = r.nkeep_fds
+    return plan
 }
 
-private func warnCannotEnter(_ directory: UnsafePointer<CChar>, using fallback: UnsafePointer<CChar>) {
-    var line = ByteString("runas: warning: cannot enter ")
-    line.append(visible: directory)
-    line.append(", using ")
-    line.append(cString: fallback)
-    line.append("\n")
-    _ = line.bytes.withUnsafeBytes { write(2, $0.baseAddress!, $0.count) }
-}
+/// "runas: warning: cannot enter DIR, using HOME" and "..., using /",
+/// written before the fork (no allocation after it) for the plan to print
+/// if it falls back.
+private struct DirectoryWarnings {
+    let home: UnsafeMutablePointer<CChar>
+    let root: UnsafeMutablePointer<CChar>
 
-/// execve's prototype takes `char *const[]`; it never writes through them.
-private func mutableList(
-    _ list: UnsafePointer<UnsafePointer<CChar>?>
-) -> UnsafePointer<UnsafeMutablePointer<CChar>?> {
-    UnsafeRawPointer(list).assumingMemoryBound(to: UnsafeMutablePointer<CChar>?.self)
+    init(_ r: runas_request) {
+        // (validatedRequest checked that neither pointer is NULL.)
+        home = Self.line(r.cwd!, using: r.target.home!)
+        root = Self.line(r.cwd!, using: "/")
+    }
+
+    private static func line(_ directory: UnsafePointer<CChar>, using fallback: UnsafePointer<CChar>) -> UnsafeMutablePointer<CChar> {
+        var line = ByteString("runas: warning: cannot enter ")
+        line.append(visible: directory)
+        line.append(", using ")
+        line.append(cString: fallback)
+        line.append("\n")
+        return line.cString()
+    }
+
+    func deallocate() {
+        home.deallocate()
+        root.deallocate()
+    }
 }

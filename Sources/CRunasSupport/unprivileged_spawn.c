@@ -6,10 +6,9 @@
  * user ids to the caller's real ones (the supplementary groups are still
  * the caller's own: a setuid exec does not change them), checks that root
  * cannot be regained, gives the program /dev/null as stdin, a pipe to runas
- * as stdout, the caller's stderr, and no other descriptor, then execs it.
- * If it cannot, it writes errno into a close-on-exec pipe, so the parent
- * can say why (Permission denied, No such file or directory, ...).
- * Only async-signal-safe calls happen between fork and exec.
+ * as stdout, the caller's stderr, and no other descriptor, then execs it:
+ * a plan for the shared child routine (runas_spawn.h). If it cannot, its
+ * report says why (Permission denied, No such file or directory, ...).
  *
  * The editor keeps stdin, stdout and stderr as they are, is found as
  * execvp would find it (the core works out the candidate paths from the
@@ -30,81 +29,39 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "runas_spawn.h"
 #include "runas_support.h"
 
-/* In the child: report why it cannot go on through the error pipe, end. */
-static void fail(int report_fd, int code) {
-    ssize_t n;
-    do
-        n = write(report_fd, &code, sizeof code);
-    while (n < 0 && errno == EINTR);
-    _exit(127);
+/* The child side: the caller's real ids (its supplementary groups are
+ * its own already), default signals and an empty mask, nothing open above
+ * 2 (runas_spawn.h). */
+static runas_spawn_plan as_caller(char *const argv[], char *const envp[]) {
+    runas_spawn_plan plan = {
+        .argv = (const char *const *)argv,
+        .envp = (const char *const *)envp,
+        .set_ids = 1,
+        .uid = getuid(),
+        .gid = getgid(),
+    };
+    return plan;
 }
 
-/* In the child: default signals, an empty mask, the caller's real ids
- * for good (checked), or the report and the end. */
-static void become_caller(int report_fd, uid_t uid, gid_t gid) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++)
-        (void)sigaction(sig, &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-
-    if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0)
-        fail(report_fd, errno);
-    if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
-        fail(report_fd, EPERM);
-    if (geteuid() != uid || getegid() != gid)
-        fail(report_fd, EPERM);
-}
-
-/* close_range(lo, hi), or one close at a time where the kernel (before
- * 5.9) or a seccomp filter refuses it. */
-static void close_between(unsigned lo, unsigned hi) {
-    if (lo > hi || syscall(SYS_close_range, lo, hi, 0u) == 0)
-        return;
-    long max = sysconf(_SC_OPEN_MAX);
-    if (max < 0 || max > 1048576)
-        max = 1048576;
-    for (long fd = lo; fd <= (long)hi && fd < max; fd++)
-        close((int)fd);
-}
-
-/* In the child: every descriptor above 2 closed but the report pipe,
- * which exec closes. */
-static void close_all_but_stdio(int report_fd) {
-    if (report_fd > 3)
-        close_between(3u, (unsigned)report_fd - 1);
-    close_between((unsigned)report_fd + 1, ~0u);
-}
-
-/* In the parent: the child's report (its errno, then reaped), or 0 when
- * its exec succeeded. Closes the read end. */
+/* In the parent: the child's errno (then reaped), or 0 when its exec
+ * succeeded. Closes the read end. */
 static int receive_report(int report_read, pid_t pid) {
-    int code = 0;
-    ssize_t n;
-    do
-        n = read(report_read, &code, sizeof code);
-    while (n < 0 && errno == EINTR);
-    close(report_read);
-    if (n != (ssize_t)sizeof code)
+    runas_spawn_report report;
+    if (!runas_spawn_report_receive(report_read, &report))
         return 0;
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    return code;
+    return report.error;
 }
 
 pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const envp[], int *read_fd,
                                int with_stderr) {
-    uid_t uid = getuid();
-    gid_t gid = getgid();
     int fds[2], report[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return -1;
@@ -117,38 +74,30 @@ pid_t runas_spawn_unprivileged(const char *path, char *const argv[], char *const
         errno = saved;
         return -1;
     }
-    pid_t pid = fork();
-    if (pid != 0) {
-        int saved = errno;
-        close(fds[1]);
-        close(report[1]);
-        if (pid < 0) {
-            close(fds[0]);
-            close(report[0]);
-            errno = saved;
-            return -1;
-        }
-        int code = receive_report(report[0], pid);
-        if (code != 0) {
-            close(fds[0]);
-            errno = code;
-            return -1;
-        }
-        *read_fd = fds[0];
-        return pid;
+    runas_spawn_plan plan = as_caller(argv, envp);
+    plan.path = path;
+    plan.stdio_from[0] = RUNAS_SPAWN_DEV_NULL;
+    plan.stdio_from[1] = fds[1];
+    if (with_stderr)
+        plan.stdio_from[2] = fds[1];
+    pid_t pid = runas_spawn_fork(&plan, report[0], report[1]);
+    int saved = errno;
+    close(fds[1]);
+    close(report[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        close(report[0]);
+        errno = saved;
+        return -1;
     }
-    int out_fd = fds[1];
-    int report_fd = report[1];
-
-    become_caller(report_fd, uid, gid);
-
-    int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd < 0 || dup2(out_fd, 1) < 0 || dup2(null_fd, 0) < 0 || (with_stderr && dup2(out_fd, 2) < 0))
-        fail(report_fd, errno);
-    close_all_but_stdio(report_fd);
-    execve(path, argv, envp);
-    fail(report_fd, errno);
-    return -1;
+    int code = receive_report(report[0], pid);
+    if (code != 0) {
+        close(fds[0]);
+        errno = code;
+        return -1;
+    }
+    *read_fd = fds[0];
+    return pid;
 }
 
 /* While the editor runs: runas's SIGINT and SIGQUIT dispositions and mask
@@ -191,41 +140,23 @@ static pid_t no_editor(int code) {
 }
 
 pid_t runas_spawn_editor(const char *const paths[], char *const argv[], char *const envp[]) {
-    uid_t uid = getuid();
-    gid_t gid = getgid();
+    runas_spawn_plan plan = as_caller(argv, envp);
+    plan.paths = paths;   /* execvp's rules */
     arrange_for_editor();
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0)
         return no_editor(errno);
-    pid_t pid = fork();
-    if (pid != 0) {
-        int saved = errno;
-        close(report[1]);
-        if (pid < 0) {
-            close(report[0]);
-            return no_editor(saved);
-        }
-        int code = receive_report(report[0], pid);
-        if (code != 0)
-            return no_editor(code);
-        return pid;
+    pid_t pid = runas_spawn_fork(&plan, report[0], report[1]);
+    int saved = errno;
+    close(report[1]);
+    if (pid < 0) {
+        close(report[0]);
+        return no_editor(saved);
     }
-    int report_fd = report[1];
-    become_caller(report_fd, uid, gid);
-    close_all_but_stdio(report_fd);
-    /* execvp's rules: go on past a directory without it; remember that one
-     * was there but not executable; stop at any other error. */
-    int err = ENOENT, denied = 0;
-    for (size_t i = 0; paths[i] != NULL; i++) {
-        execve(paths[i], argv, envp);
-        err = errno;
-        if (err == EACCES)
-            denied = 1;
-        else if (err != ENOENT && err != ENOTDIR && err != ESTALE && err != ENODEV && err != ETIMEDOUT)
-            break;
-    }
-    fail(report_fd, denied && (err == ENOENT || err == ENOTDIR) ? EACCES : err);
-    return -1;
+    int code = receive_report(report[0], pid);
+    if (code != 0)
+        return no_editor(code);
+    return pid;
 }
 
 int runas_wait_for_editor(pid_t pid, int *status) {

@@ -83,7 +83,7 @@ READING_ORDER = [
     ]),
     ("Shared by the core and every backend", [
         "Sources/SystemEdge", "Sources/CRunasLibc", "Sources/CRunasVisible", "Sources/CRunasBuildConfig",
-        "Sources/CRunasBackendABI"], [
+        "Sources/CRunasBackendABI", "Sources/CRunasSpawn"], [
         "Sources/CRunasBackendABI/include/runas_backend.h",
         "Sources/CRunasBackendABI/abi.c",
         "Sources/CRunasBuildConfig/include/runas_build_config.h",
@@ -95,6 +95,9 @@ READING_ORDER = [
         "Sources/SystemEdge/FileStatus.swift",
         "Sources/SystemEdge/WaitStatus.swift",
         "Sources/SystemEdge/MonotonicClock.swift",
+        "Sources/CRunasSpawn/include/runas_spawn.h",
+        "Sources/CRunasSpawn/spawn.c",
+        "Sources/CRunasSpawn/close_descriptors.c",
         "Sources/SystemEdge/ExecFailurePipe.swift",
         "Sources/CRunasVisible/include/runas_visible.h",
         "Sources/CRunasVisible/visible.c",

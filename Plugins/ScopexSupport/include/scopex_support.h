@@ -11,7 +11,7 @@
 
 /* Blocks the signals backend_relay_signals_to() relays, so that none is
  * lost between fork() and the relay being in place (the child empties its
- * mask in backend_reset_signals()). */
+ * mask: runas_spawn.h). */
 void backend_block_relayed_signals(void);
 /* Undoes it when there is no command after all (fork failed). */
 void backend_unblock_relayed_signals(void);
@@ -51,13 +51,14 @@ typedef struct backend_pty {
  * with the caller's terminal modes and window size. 0, or -1 (errno). */
 int backend_pty_open(backend_pty *p, uid_t owner, gid_t group);
 
-/* In the child: a new session with the slave as its controlling terminal
- * and as each of stdin/stdout/stderr that was a terminal (the others pass
- * through untouched); then forks. Returns 0 in the command's process (its
- * own process group, in the foreground of the pty), which goes on to
- * switch ids and exec; the other process stays as the monitor and never
- * returns (see pty.c). -1 (errno) if something failed. */
-int backend_pty_attach(const backend_pty *p);
+/* In the child, on a backend_pty (the prepare step of the command's spawn
+ * plan, runas_spawn.h): a new session with the slave as its controlling
+ * terminal and as each of stdin/stdout/stderr that was a terminal (the
+ * others pass through untouched); then forks. Returns 0 in the command's
+ * process (its own process group, in the foreground of the pty), which
+ * goes on to switch ids and exec; the other process stays as the monitor
+ * and never returns (see pty.c). -1 (errno) if something failed. */
+int backend_pty_attach(const void *pty);
 
 /* In runas, with `child` the monitor: puts the caller's terminal in raw
  * mode (when in the foreground), copies input to the command's terminal and

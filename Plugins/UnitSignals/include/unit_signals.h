@@ -13,12 +13,16 @@
  * on entry), old mask in *saved. */
 void backend_unit_signals_block(sigset_t *saved);
 void backend_unit_signals_restore(const sigset_t *saved);
-/* In the client (systemd-run/run0) after fork: ignore those signals (the
- * client must live until the unit ends), then the mask of before. */
-void backend_unit_client_signals(const sigset_t *saved);
-/* The systemctl child's signals (runas passing one on): the unit's
- * ignored, the rest default, nothing blocked. */
-void backend_unit_helper_signals(void);
+/* The signals passed on to the unit (TERM, INT, HUP, QUIT, USR1, USR2,
+ * ALRM; *count of them), which runas's children ignore: the client
+ * (systemd-run/run0), which must live until the unit ends, and the
+ * systemctl that passes one on, which is in runas's process group, so a
+ * signal sent to the whole group (kill -TERM -PGID, a terminal's Ctrl-C)
+ * reaches it too; had it died of one after passing the previous signal
+ * on, runas would have sent that signal to the unit a second time.
+ * (runas's mask blocks them until the child's plan ignores them: none
+ * acts in between.) */
+const int *backend_unit_signals_ignored_by_children(size_t *count);
 /* The next blocked signal (one of the above, or SIGCHLD), waiting at most
  * timeout_ms (forever if < 0); 0 if none came. *from_kernel: a terminal
  * sent it (a key, a hangup), not kill(). */
