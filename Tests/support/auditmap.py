@@ -62,6 +62,8 @@ READING_ORDER = [
         "Sources/RunasCore/Command/CStringArray.swift",
         "Sources/RunasCore/Log/SystemLog.swift",
         "Sources/CRunasSupport/syslog.c",
+        "Sources/RunasCore/Log/JournalEntry.swift",
+        "Sources/CRunasSupport/journal.c",
         "Sources/RunasCore/Backend/BackendLoader.swift",
         "Sources/CRunasSupport/backend_record.c",
         "Sources/RunasCore/Backend/BackendRequest.swift",
