@@ -14,13 +14,35 @@ int runas_journal_send(const void *entry, size_t length) {
         return -1;
     struct sockaddr_un address = { .sun_family = AF_UNIX };
     memcpy(address.sun_path, journal_socket, sizeof journal_socket);
+    /* The credentials journald records as the trusted _PID, _UID, _GID:
+     * left to the kernel they would be the real ids, the caller's, the
+     * same as any entry the caller sends with forged RUNAS_ fields (and
+     * journald would file it in the caller's own journal). Given as the
+     * effective ids instead, the entry says _UID=0, which only a root
+     * process can claim (the kernel checks them). */
+    struct ucred credentials = { .pid = getpid(), .uid = geteuid(), .gid = getegid() };
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof credentials)];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec data = { .iov_base = (void *)entry, .iov_len = length };
+    struct msghdr message = {
+        .msg_iov = &data, .msg_iovlen = 1,
+        .msg_control = control.space, .msg_controllen = sizeof control.space,
+    };
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_CREDENTIALS;
+    header->cmsg_len = CMSG_LEN(sizeof credentials);
+    memcpy(CMSG_DATA(header), &credentials, sizeof credentials);
     ssize_t sent = -1;
     /* connect, then send: connect's ENOENT says at once that no journald
      * listens here (and strace shows which path was tried). A datagram is
      * sent whole or not at all, so a retry after EINTR cannot log twice. */
     if (connect(fd, (const struct sockaddr *)&address, sizeof address) == 0) {
         do {
-            sent = send(fd, entry, length, MSG_NOSIGNAL);
+            sent = sendmsg(fd, &message, MSG_NOSIGNAL);
         } while (sent < 0 && errno == EINTR);
     }
     int saved = errno;

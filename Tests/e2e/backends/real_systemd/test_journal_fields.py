@@ -3,7 +3,8 @@ logs is one journal entry with fields to filter on (README, "Logging"), read
 back with journalctl in a booted Debian 13 (systemd 257, support/container.py):
 a run, a refusal and a wrong password, each with its RUNAS_ fields and the
 same MESSAGE syslog gets; arguments that look like fields stay inside
-RUNAS_COMMAND; and with journald's socket unreachable the record goes to
+RUNAS_COMMAND; runas's entries say _UID=0, which an entry the caller forges
+cannot; and with journald's socket unreachable the record goes to
 /dev/log instead (journald reads that too, as syslog), never to both.
 """
 import json
@@ -82,7 +83,7 @@ class JournalFieldsTests(unittest.TestCase):
         [e] = self.entries(marker, ["RUNAS_TARGET_USER=carol"])
         self.assertEqual(e["MESSAGE"], "alice : TTY=unknown ; PWD=/ ; USER=carol ; GROUP=nogroup ; "
                                        "COMMAND=/usr/bin/echo " + marker)
-        self.assertEqual(e["_TRANSPORT"], "journal")
+        self.assertEqual((e["_TRANSPORT"], e["_UID"]), ("journal", "0"))
         self.assertEqual((e["PRIORITY"], e["SYSLOG_FACILITY"], e["SYSLOG_PID"]), ("5", "10", e["_PID"]))
         self.assertEqual({k: v for k, v in e.items() if k.startswith("RUNAS_")},
                          {"RUNAS_RESULT": "run", "RUNAS_USER": "alice", "RUNAS_TTY": "unknown", "RUNAS_PWD": "/",
@@ -123,6 +124,20 @@ class JournalFieldsTests(unittest.TestCase):
         self.assertEqual(e["RUNAS_COMMAND"], "/usr/bin/printf %s " + marker +
                          "\\x0aRUNAS_RESULT=refused RUNAS_TARGET_USER=nobody\\x0a")
         self.assertTrue(e["MESSAGE"].endswith("COMMAND=" + e["RUNAS_COMMAND"]), e["MESSAGE"])
+
+    def test_an_entry_the_caller_forges_is_told_apart_by_its_uid(self):
+        # Anyone can send journald RUNAS_ fields; runas's own entries carry
+        # _UID=0 (journald's trusted field: the kernel checks it).
+        marker = "forged-" + uuid.uuid4().hex
+        forged = "MESSAGE=alice : TTY=unknown ; PWD=/ ; USER=root ; COMMAND=%s\nSYSLOG_IDENTIFIER=runas\n" \
+                 "RUNAS_RESULT=run\nRUNAS_TARGET_USER=root\n" % marker
+        self.assertEqual(self.container.run(["logger", "--journald"], user="alice", input=forged).rc, 0)
+        self.assertEqual(self.runas(["echo", marker], "alice", ALICE_PW).rc, 0)
+        entries = self.entries(marker, ["RUNAS_TARGET_USER=root"], count=2)
+        uid = self.container.run(["id", "-u", "alice"]).out.strip()
+        self.assertEqual(sorted(e["_UID"] for e in entries), sorted(["0", uid]))
+        [trusted] = self.entries(marker, ["_UID=0", "RUNAS_TARGET_USER=root"])
+        self.assertEqual(trusted["RUNAS_COMMAND"], "/usr/bin/echo " + marker)
 
     def test_without_journald_the_same_line_goes_to_syslog(self):
         # /dev/null bound over journald's socket in a mount namespace of
