@@ -4,8 +4,9 @@ back with journalctl in a booted Debian 13 (systemd 257, support/container.py):
 a run, a refusal and a wrong password, each with its RUNAS_ fields and the
 same MESSAGE syslog gets; arguments that look like fields stay inside
 RUNAS_COMMAND; runas's entries say _UID=0, which an entry the caller forges
-cannot; and with journald's socket unreachable the record goes to
-/dev/log instead (journald reads that too, as syslog), never to both.
+cannot; and with journald's socket unreachable, or an entry too large for
+one datagram, the record goes to /dev/log instead (journald reads that
+too, as syslog), never to both.
 """
 import json
 import os
@@ -157,6 +158,27 @@ class JournalFieldsTests(unittest.TestCase):
         self.assertEqual(by_syslog["MESSAGE"], by_journal["MESSAGE"])
         self.assertEqual((by_syslog["PRIORITY"], by_syslog["SYSLOG_FACILITY"]), ("5", "10"))
         self.assertFalse([k for k in by_syslog if k.startswith("RUNAS_")])
+
+    def test_an_entry_too_large_for_a_datagram_goes_to_syslog_whole(self):
+        # Three 100 kB words: the entry (line and command) is over the
+        # socket's send buffer (212992 bytes by default), the send fails
+        # with EMSGSIZE, and syslog gets the line in 900-byte records.
+        # (A refusal, unknown user, so that no command is started.)
+        marker = "large-" + uuid.uuid4().hex
+        words = ["%s%d" % ("x" * 100000, i) for i in range(3)]
+        r = self.runas(["-u", marker, "true"] + words, "alice", ALICE_PW)
+        self.assertEqual(r.rc, 1, r)
+        entries = self.entries(marker, ["_UID=%s" % self.container.run(["id", "-u", "alice"]).out.strip()])
+        self.assertEqual([e["_TRANSPORT"] for e in entries], ["syslog"])
+        self.assertTrue(entries[0]["MESSAGE"].startswith(
+            "alice : unknown user: %s ; TTY=unknown ; PWD=/ ; USER=%s ; COMMAND=true" % (marker, marker)),
+            entries[0]["MESSAGE"][:200])
+        r = self.container.run(["journalctl", "-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=runas",
+                                "_PID=%s" % entries[0]["_PID"]])
+        records = [json.loads(line) for line in r.out.splitlines()]
+        self.assertGreater(len(records), 300)
+        self.assertEqual({e["_TRANSPORT"] for e in records}, {"syslog"})
+        self.assertTrue(records[-1]["MESSAGE"].endswith("x2"), records[-1]["MESSAGE"][-80:])
 
 
 if __name__ == "__main__":
