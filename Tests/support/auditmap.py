@@ -64,6 +64,8 @@ READING_ORDER = [
         "Sources/CRunasSupport/syslog.c",
         "Sources/RunasCore/Log/AuditLog.swift",
         "Sources/CRunasSupport/audit.c",
+        "Sources/RunasCore/Log/JournalEntry.swift",
+        "Sources/CRunasSupport/journal.c",
         "Sources/RunasCore/Backend/BackendLoader.swift",
         "Sources/CRunasSupport/backend_record.c",
         "Sources/RunasCore/Backend/BackendRequest.swift",

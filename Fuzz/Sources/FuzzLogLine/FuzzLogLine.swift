@@ -5,7 +5,9 @@
 // bidirectional override, and is well-formed UTF-8; well-formed UTF-8
 // without controls comes back unchanged; every record fits the limit, the
 // ones after the first say "(command continued)", and together they are
-// the whole line (each split drops at most the one space it was made at).
+// the whole line (each split drops at most the one space it was made at);
+// the journal entry (JournalEntry) reads back, as journald parses it, as
+// exactly the fields it was made of, whatever bytes the values hold.
 import FuzzKit
 @testable import RunasCore
 
@@ -39,7 +41,38 @@ public func fuzzLogLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             "a continuation without its prefix")
     let pieces = [Array(records[0].utf8)] + records.dropFirst().map { Array($0.utf8.dropFirst(continued.utf8.count)) }
     require(rebuilds(Array(line.utf8), from: pieces[...]), "the records are not the whole line")
+
+    let fields = JournalEntry.fields(subject, priority: 81, result: .refused, reason: "fuzz", message: line, pid: 1)
+        + [(key: "RAW", value: input)]
+    let decoded = journalFields(JournalEntry.encode(fields))
+    require(decoded?.count == fields.count
+            && zip(decoded!, fields).allSatisfy { read, made in read.0 == Array(made.key.utf8) && read.1 == made.value },
+            "the journal entry does not read back as its fields")
     return 0
+}
+
+/// A native-protocol datagram split as journald splits it ("KEY=value\n",
+/// or "KEY\n" + 64-bit little-endian length + bytes + "\n"); nil if malformed.
+func journalFields(_ data: [UInt8]) -> [([UInt8], [UInt8])]? {
+    var fields: [([UInt8], [UInt8])] = []
+    var i = 0
+    while i < data.count {
+        guard let end = data[i...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let line = Array(data[i..<end])
+        if let eq = line.firstIndex(of: UInt8(ascii: "=")) {
+            fields.append((Array(line[..<eq]), Array(line[(eq + 1)...])))
+            i = end + 1
+            continue
+        }
+        guard data.count - (end + 1) >= 8 else { return nil }
+        var length = 0
+        for k in 0..<8 { length |= Int(data[end + 1 + k]) << (8 * k) }
+        let start = end + 9
+        guard length >= 0, data.count - start > length, data[start + length] == UInt8(ascii: "\n") else { return nil }
+        fields.append((line, Array(data[start..<(start + length)])))
+        i = start + length + 1
+    }
+    return fields
 }
 
 /// Whether `line` is the pieces joined, each join "" or one space.

@@ -1,7 +1,7 @@
 /*
  * runas_support.h: the few things the core needs from C.
  *  - openlog/syslog wrappers (Swift cannot call C variadic functions, and
- *    openlog keeps its ident pointer),
+ *    openlog keeps its ident pointer), and the send to journald (journal.c),
  *  - the process start-up scrub of Swift runtime variables (startup.c),
  *  - the signal handling around the password prompt (prompt_signals.c),
  *    and Ctrl-C while PAM authenticates (auth_interrupt.c),
@@ -37,6 +37,12 @@ void runas_openlog(void);
 
 /* syslog(priority, "%s", message). */
 void runas_syslog(int priority, const char *message);
+
+/* One datagram (an entry in journald's native protocol) sent to
+ * /run/systemd/journal/socket: 0 once sent whole, or -1 (errno: ENOENT or
+ * ECONNREFUSED where no journald listens, EMSGSIZE for an entry too large
+ * for one datagram, ...). */
+int runas_journal_send(const void *entry, size_t length);
 
 struct termios;
 

@@ -126,7 +126,7 @@ struct FailedTries {
         if let reason, !reasons.contains(reason) { reasons.append(reason) }
         let details = [inARow.map { "\($0) in a row" }, reason].compactMap { $0 }
         SystemLog.note("incorrect password attempt" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"),
-                       priority: LOG_ALERT)
+                       priority: LOG_ALERT, result: .incorrectPassword)
         SystemLog.wrongPassword()
         FailedTries.delay()
         if count >= Authenticator.maximumTries || last {

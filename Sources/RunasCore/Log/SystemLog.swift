@@ -1,6 +1,7 @@
 // SystemLog.swift: every success, every refusal and every failed password
-// try goes to syslog (openlog("runas", LOG_PID, LOG_AUTHPRIV)), in sudo's
-// shape:
+// try is logged: to systemd-journald where it listens (JournalEntry.swift:
+// the same line, plus fields to filter on), else to syslog
+// (openlog("runas", LOG_PID, LOG_AUTHPRIV)), in sudo's shape:
 //
 //   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id -u
 //   alice : TTY=pts/0 ; PWD=/ ; USER=bob ; GROUP=proj ; ENV=A=1 ; COMMAND=/usr/bin/env
@@ -47,11 +48,26 @@ public enum SystemLog {
         }
     }
 
-    static func send(_ priority: Int32, _ s: LogSubject, reason: String?) {
+    /// One record: to journald as one entry if it takes it, else to syslog
+    /// (in as many records as it takes), never both: journald reads
+    /// /dev/log too, and would have it twice. Where no journald listens
+    /// (no socket at its fixed path, or nobody behind it) or the send
+    /// fails (an entry too large for one datagram), syslog has it as
+    /// before; neither is ever an error for the run.
+    static func send(_ priority: Int32, _ s: LogSubject, reason: String?, result: LogResult) {
         open()
-        for record in records(visible(line(s, reason: reason)), user: visible(s.user)) {
+        let message = visible(line(s, reason: reason))
+        let entry = JournalEntry.encode(JournalEntry.fields(s, priority: priority, result: result, reason: reason,
+                                                            message: message, pid: getpid()))
+        if entry.withUnsafeBytes({ runas_journal_send($0.baseAddress, $0.count) }) == 0 { return }
+        for record in records(message, user: visible(s.user)) {
             runas_syslog(priority, record)
         }
+    }
+
+    /// TTY= as the line shows it: without "/dev/", or "unknown".
+    static func ttyShown(_ s: LogSubject) -> String {
+        s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
     }
 
     /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=...", raw.
@@ -64,7 +80,7 @@ public enum SystemLog {
     /// reason is runas's own words; a value quoted in it went through
     /// visible() already, and the fields after it give it exactly.)
     public static func line(_ s: LogSubject, reason: String?) -> [UInt8] {
-        let tty = s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
+        let tty = ttyShown(s)
         var out = Array("\(s.user) : ".utf8)
         if let reason { out += semicolonsEscaped(Array(reason.utf8)) + Array(" ; ".utf8) }
         out += Array("TTY=".utf8) + field(Array(tty.utf8)) + Array(" ; PWD=".utf8) + field(s.cwd)
@@ -121,7 +137,7 @@ public enum SystemLog {
     /// A refusal (sudo logs these at alert), and its audit record.
     public static func refusal(_ reason: String) {
         guard let subject else { return }
-        send(LOG_AUTHPRIV | LOG_ALERT, subject, reason: reason)
+        send(LOG_AUTHPRIV | LOG_ALERT, subject, reason: reason, result: .refused)
         AuditLog.send(.refused(reason), subject)
     }
 
@@ -129,7 +145,7 @@ public enum SystemLog {
     /// to start), and its audit record.
     public static func success() {
         guard let subject else { return }
-        send(LOG_AUTHPRIV | LOG_NOTICE, subject, reason: nil)
+        send(LOG_AUTHPRIV | LOG_NOTICE, subject, reason: nil, result: .run)
         AuditLog.send(.commandRun, subject)
     }
 
@@ -144,8 +160,8 @@ public enum SystemLog {
 
     /// Something the run survives (a wrong password before a right one, a
     /// PAM warning for root), at the moment it happens.
-    public static func note(_ reason: String, priority: Int32 = LOG_NOTICE) {
+    public static func note(_ reason: String, priority: Int32 = LOG_NOTICE, result: LogResult = .warning) {
         guard let subject else { return }
-        send(LOG_AUTHPRIV | priority, subject, reason: reason)
+        send(LOG_AUTHPRIV | priority, subject, reason: reason, result: result)
     }
 }

@@ -3,9 +3,9 @@
 # Runs inside a fresh private mount namespace (support/sandbox.py starts it with
 # `unshare --mount --propagation private`); nothing here reaches the real
 # machine. Mounts the sandbox's own account files, PAM configuration, a
-# layer over /run, a tmpfs /usr/local holding the staged runas (setuid root)
-# and backend, its own /srv and /var/tmp, and the stub service-manager
-# programs over /usr/bin; then runs COMMAND.
+# layer over /run (journald's socket hidden), a tmpfs /usr/local holding
+# the staged runas (setuid root) and backend, its own /srv and /var/tmp,
+# and the stub service-manager programs over /usr/bin; then runs COMMAND.
 set -eu
 box=$1
 shift
@@ -54,6 +54,12 @@ mount --move "$dev" /dev
 # writes there (the password-try records in /run/runas) lands in the
 # sandbox and lasts from one run to the next within it.
 mount -t overlay overlay -o "lowerdir=/run,upperdir=$box/run/upper,workdir=$box/run/work" /run
+# journald's socket hidden, if the machine has one: runas logs there
+# instead of /dev/log where it finds it, and the test's syslog listener
+# must see every line (and the machine's journal none).
+if [ -d /run/systemd/journal ]; then
+    mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run/systemd/journal
+fi
 
 # runas -e: the sandbox's own /srv (files to edit: root-owned 0755 all the
 # way, so no directory on the path is a caller's) and /var/tmp (where the
