@@ -59,16 +59,10 @@ public func runServiceManagerClient(
     let client: pid_t = arguments.withTerminated { argv in
         environment.withTerminated { envp in
             withUnsafePointer(to: &saved) { mask in
-                var plan = runas_spawn_plan()
-                plan.path = program
-                plan.argv = constList(argv)
-                plan.envp = constList(envp)
-                plan.keep_dispositions = 1
+                var plan = clientPlan(program, argv, envp, mask: mask)
                 plan.ignored = ignored
                 plan.nignored = ignoredCount
-                plan.mask = mask
                 plan.new_session = background ? 1 : 0
-                plan.keep_descriptors = 1
                 return runas_spawn_fork(&plan, reports.readEnd, reports.writeEnd)
             }
         }

@@ -25,13 +25,7 @@ public func execServiceManager(
     let report = arguments.withTerminated { argv in
         environment.withTerminated { envp in
             withUnsafePointer(to: &mask) { mask in
-                var plan = runas_spawn_plan()
-                plan.path = program
-                plan.argv = constList(argv)
-                plan.envp = constList(envp)
-                plan.keep_dispositions = 1
-                plan.mask = mask
-                plan.keep_descriptors = 1
+                var plan = clientPlan(program, argv, envp, mask: mask)
                 return runas_spawn_become(&plan, -1)
             }
         }
@@ -40,6 +34,23 @@ public func execServiceManager(
     arguments.deallocateAll()
     environment.deallocateAll()
     return reportFailure(error, .systemError, errno: err, "cannot run", detail: program)
+}
+
+/// The service-manager client's spawn plan, in place or in a child: its
+/// program, argv and envp, runas's dispositions and every descriptor kept
+/// (the client serves the caller's terminal and stdio), `mask` as its mask.
+func clientPlan(
+    _ program: UnsafePointer<CChar>, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+    _ envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, mask: UnsafePointer<sigset_t>
+) -> runas_spawn_plan {
+    var plan = runas_spawn_plan()
+    plan.path = program
+    plan.argv = constList(argv)
+    plan.envp = constList(envp)
+    plan.keep_dispositions = 1
+    plan.mask = mask
+    plan.keep_descriptors = 1
+    return plan
 }
 
 /// A CStringList's array as a spawn plan takes it (`const char *const *`).
