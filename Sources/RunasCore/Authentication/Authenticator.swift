@@ -125,9 +125,8 @@ struct FailedTries {
         count += 1
         if let reason, !reasons.contains(reason) { reasons.append(reason) }
         let details = [inARow.map { "\($0) in a row" }, reason].compactMap { $0 }
-        SystemLog.note("incorrect password attempt" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"),
-                       priority: LOG_ALERT, result: .incorrectPassword)
-        SystemLog.wrongPassword()
+        SystemLog.incorrectPassword(
+            "incorrect password attempt" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"))
         FailedTries.delay()
         if count >= Authenticator.maximumTries || last {
             throw Failure(summary, log: logged)

@@ -78,8 +78,7 @@ final class PAMTransaction {
         // something else (a fingerprint, a key's touch) and PAM goes on to
         // the next; one that nothing followed ends runas, as it always did
         // (auth_interrupt.c). With -S or -A it ends runas at once.
-        let interruptible: Bool
-        if case .terminal = context.source { interruptible = true } else { interruptible = false }
+        let interruptible = context.source.isTerminal
         while true {
             conversation.reset()
             if interruptible { runas_auth_interrupt_begin() }

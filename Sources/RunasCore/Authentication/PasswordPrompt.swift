@@ -19,6 +19,11 @@ public enum PasswordSource: Sendable, Equatable {
     case standardInput
     /// -A: the helper's absolute path, run as the caller with this environment.
     case askpass(program: [UInt8], environment: [[UInt8]])
+
+    var isTerminal: Bool {
+        if case .terminal = self { return true }
+        return false
+    }
 }
 
 public enum PasswordPrompt {
@@ -45,7 +50,7 @@ public enum PasswordPrompt {
     /// Shows a message from the authentication stack where the prompt goes.
     public static func show(_ message: String, on source: PasswordSource) {
         let text = visible(message) + "\n"
-        if case .terminal = source {
+        if source.isTerminal {
             if let tty = try? FileDescriptor.open("/dev/tty", O_WRONLY | O_NOCTTY) { writeAll(tty.rawValue, text); return }
         }
         writeAll(2, text)

@@ -38,7 +38,7 @@ enum AuditLog {
 
     /// The record's type and text.
     static func record(_ event: Event, _ s: LogSubject) -> (Int32, [UInt8]) {
-        let tty = s.tty.map { $0.hasPrefix("/dev/") ? Array($0.utf8.dropFirst(5)) : Array($0.utf8) }
+        let tty = SystemLog.ttyName(s).map { Array($0.utf8) }
         var head: [UInt8] = []
         let type: Int32
         let account: String

@@ -65,10 +65,13 @@ public enum SystemLog {
         }
     }
 
-    /// TTY= as the line shows it: without "/dev/", or "unknown".
-    static func ttyShown(_ s: LogSubject) -> String {
-        s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 } ?? "unknown"
+    /// The terminal without "/dev/" ("pts/0"), or nil without one.
+    static func ttyName(_ s: LogSubject) -> String? {
+        s.tty.map { $0.hasPrefix("/dev/") ? String($0.dropFirst(5)) : $0 }
     }
+
+    /// TTY= as the line shows it: ttyName, or "unknown".
+    static func ttyShown(_ s: LogSubject) -> String { ttyName(s) ?? "unknown" }
 
     /// "alice : [reason ; ]TTY=... ; PWD=... ; USER=... ; COMMAND=...", raw.
     /// In every field before COMMAND= a ";" is written "\x3b": a value the
@@ -149,19 +152,21 @@ public enum SystemLog {
         AuditLog.send(.commandRun, subject)
     }
 
-    /// A wrong password: its audit record (shadow builds; libpam sends
-    /// PAM's own). The log line is a note (FailedTries).
-    static func wrongPassword() {
-        #if !PAM
+    /// A wrong password, the moment it is found wrong (at alert, as sudo
+    /// logs it), and its audit record (shadow builds; libpam sends PAM's
+    /// own).
+    static func incorrectPassword(_ reason: String) {
         guard let subject else { return }
+        send(LOG_AUTHPRIV | LOG_ALERT, subject, reason: reason, result: .incorrectPassword)
+        #if !PAM
         AuditLog.send(.wrongPassword, subject)
         #endif
     }
 
-    /// Something the run survives (a wrong password before a right one, a
-    /// PAM warning for root), at the moment it happens.
-    public static func note(_ reason: String, priority: Int32 = LOG_NOTICE, result: LogResult = .warning) {
+    /// Something the run survives (a PAM warning for root, an edit kept),
+    /// at the moment it happens.
+    public static func note(_ reason: String, priority: Int32 = LOG_NOTICE) {
         guard let subject else { return }
-        send(LOG_AUTHPRIV | priority, subject, reason: reason, result: result)
+        send(LOG_AUTHPRIV | priority, subject, reason: reason, result: .warning)
     }
 }
